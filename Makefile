@@ -1,0 +1,42 @@
+# Tongban — the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test test-fast lint bench install messages clean-demo
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make demo: the whole platform on the embedded default (SQLite, worker, scheduler), demo county loaded.
+demo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py run_platform --port $(PORT)
+
+## make test: lint, architecture contracts, types, and the whole suite (browser tests included).
+test: install lint
+	TONGBAN_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	TONGBAN_TESTING=1 $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+bench: install
+	$(PY) bench/run.py
+
+messages: install
+	cd src/tongban && ../../$(PY) ../../manage.py makemessages -l en --ignore 'tests/*'
+	$(PY) manage.py compilemessages

@@ -1,0 +1,14 @@
+"""The REST API at /api/v1/: django-ninja, OpenAPI 3 at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Each domain's endpoints live in ``tongban/api/<domain>.py`` and are added here as routers."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="通办 Tongban API",
+    version="1",
+    description="县电子政务平台开放接口。以 Bearer 令牌（manage.py create_api_token）或登录会话访问。",
+    urls_namespace="api",
+)

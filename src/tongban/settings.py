@@ -1,0 +1,248 @@
+"""Tongban settings: one module, configured by environment variables (see docs/configuration.md).
+
+Embedded default: SQLite under var/, local-memory cache, database sessions, the database task
+backend. Set TONGBAN_DATABASE_URL / TONGBAN_REDIS_URL to move to PostgreSQL / Redis.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the checkout
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("TONGBAN_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+TESTING = env_bool("TONGBAN_TESTING")
+DEBUG = env_bool("TONGBAN_DEBUG", default=False)
+
+SECRET_KEY = os.environ.get("TONGBAN_SECRET_KEY", "")
+if not SECRET_KEY:
+    # Embedded/demo and tests: a per-checkout key kept under var/ so sessions survive restarts.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text().strip()
+
+ALLOWED_HOSTS = [h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TONGBAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "ninja",
+    "tongban.core",
+    "tongban.identity",
+    "tongban.orgs",
+    "tongban.notify",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tongban.identity.middleware.SecurityPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "tongban.urls"
+WSGI_APPLICATION = "tongban.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tongban.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+_default_db_url = f"sqlite:///{VAR_DIR / 'tongban.sqlite3'}"
+if TESTING:
+    _db_url = os.environ.get("TONGBAN_TEST_DATABASE_URL") or "sqlite:///:memory:"
+else:
+    _db_url = os.environ.get("TONGBAN_DATABASE_URL") or _default_db_url
+DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=0 if TESTING else 60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web server, the worker and the scheduler read while one writes;
+        # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+if os.environ.get("TONGBAN_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TONGBAN_TEST_DB_NAME"]}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache and sessions ---------------------------------------------------------------------
+REDIS_URL = os.environ.get("TONGBAN_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Idle timeout (GB/T 22239-2019 8.1.4.1 d): renewed on every request; the security policy
+# (identity.SecurityPolicy.idle_minutes) overrides the default per request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- identity -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "identity:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING and env_bool("TONGBAN_FAST_HASHER", default=True):
+    # Tests create thousands of users; the argon2 path is tested explicitly in identity tests.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "tongban.identity.passwords.PolicyPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# django-axes: 5 failures lock the account (GB/T 22239-2019 8.1.4.1 b); the cool-off is set by
+# the security administrator in the security policy (identity.SecurityPolicy.lockout_minutes).
+AXES_FAILURE_LIMIT = env_int("TONGBAN_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = "tongban.identity.lockout.cooloff_time"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_CALLABLE = "tongban.identity.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = env_int("TONGBAN_PROXY_COUNT", 0)
+
+# WebAuthn (the county's 电子钥匙). RP ID is the host name staff type; origins are checked.
+WEBAUTHN_RP_ID = os.environ.get("TONGBAN_WEBAUTHN_RP_ID", "localhost")
+WEBAUTHN_RP_NAME = os.environ.get("TONGBAN_WEBAUTHN_RP_NAME", "通办 Tongban")
+WEBAUTHN_ORIGINS = [o for o in os.environ.get("TONGBAN_WEBAUTHN_ORIGINS", "").split(",") if o]
+
+# --- background work ------------------------------------------------------------------------
+if TESTING and not env_bool("TONGBAN_TEST_DB_TASKS"):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notify"]}}
+
+# --- notifications --------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "TONGBAN_EMAIL_BACKEND",
+    "django.core.mail.backends.locmem.EmailBackend" if TESTING else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("TONGBAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("TONGBAN_FROM_EMAIL", "tongban@localhost")
+TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "tongban.notify.sms.FileSmsBackend")
+TONGBAN_SMS_FILE = VAR_DIR / "sms.log"
+TONGBAN_SMPP = {
+    "HOST": os.environ.get("TONGBAN_SMPP_HOST", "127.0.0.1"),
+    "PORT": env_int("TONGBAN_SMPP_PORT", 2775),
+    "SYSTEM_ID": os.environ.get("TONGBAN_SMPP_SYSTEM_ID", "tongban"),
+    "PASSWORD": os.environ.get("TONGBAN_SMPP_PASSWORD", ""),
+    "SOURCE_ADDR": os.environ.get("TONGBAN_SMPP_SOURCE_ADDR", "106900000000"),
+    "TIMEOUT": env_int("TONGBAN_SMPP_TIMEOUT", 10),
+}
+
+# --- i18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and media -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- the county -----------------------------------------------------------------------------
+TONGBAN_SITE_NAME = os.environ.get("TONGBAN_SITE_NAME", _("通办 · 县电子政务平台"))
+TONGBAN_HEARTBEAT_STALE_SECONDS = env_int("TONGBAN_HEARTBEAT_STALE_SECONDS", 180)
+TONGBAN_AUDIT_RETENTION_DAYS = max(180, env_int("TONGBAN_AUDIT_RETENTION_DAYS", 365))  # GB/T 22239 ≥ 6 months
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TONGBAN_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
