@@ -95,9 +95,9 @@ def record(
 ) -> AuditRecord:
     """Append one record. Runs in the caller's transaction (a rolled-back change leaves no record
     of itself); call it outside a failing transaction for refused attempts (e.g. a failed login)."""
-    if actor is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            actor = request.user
+    user = getattr(request, "user", None) if request is not None else None
+    if actor is None and user is not None and user.is_authenticated:
+        actor = user
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
