@@ -180,7 +180,9 @@ WEBAUTHN_ORIGINS = [o for o in os.environ.get("TONGBAN_WEBAUTHN_ORIGINS", "").sp
 
 # --- background work ------------------------------------------------------------------------
 if TESTING and not env_bool("TONGBAN_TEST_DB_TASKS"):
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "notify"]}
+    }
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notify"]}}
 
