@@ -5,10 +5,19 @@ Each domain's endpoints live in ``tongban/api/<domain>.py`` and are added here a
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from tongban.api import identity as identity_api
+from tongban.api import notify
+from tongban.identity.api_auth import ApiTokenAuth
 
 api = NinjaAPI(
     title="通办 Tongban API",
     version="1",
     description="县电子政务平台开放接口。以 Bearer 令牌（manage.py create_api_token）或登录会话访问。",
     urls_namespace="api",
+    # Every endpoint needs a live bearer token or a logged-in session (GB/T 22239-2019 8.1.4.2 a).
+    auth=[ApiTokenAuth(), django_auth],
 )
+api.add_router("/", identity_api.router)
+api.add_router("/notifications/", notify.router)

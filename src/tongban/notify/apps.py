@@ -1,6 +1,54 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+def shell_provider(request: HttpRequest) -> dict[str, Any]:
+    """Top-bar bell: the unread count (one COUNT query) and where the bell leads."""
+    from django.urls import reverse
+
+    from tongban.notify import selectors
+
+    return {"notify_unread": selectors.unread_count(user=request.user), "notify_url": reverse("notify:list")}
 
 
 class NotifyConfig(AppConfig):
     name = "tongban.notify"
     label = "notify"
+    verbose_name = _("消息通知")
+
+    def ready(self) -> None:
+        from tongban.core import nav, shell
+        from tongban.notify import events, selectors
+
+        events.register(
+            "notify.test", _("系统测试消息"), default_channels=("inapp", "email", "sms"), order=900
+        )
+        events.register(
+            "identity.security", _("账号安全提醒"), default_channels=("inapp", "email", "sms"), order=10
+        )
+
+        shell.register(shell_provider)
+        nav.register(
+            nav.NavItem(
+                key="notify",
+                label=_("消息通知"),
+                url_name="notify:list",
+                icon="🔔",
+                order=5,
+                badge=lambda user: selectors.unread_count(user=user),
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                key="notify_deliveries",
+                label=_("投递记录"),
+                url_name="notify:deliveries",
+                icon="📨",
+                section=_("系统管理"),
+                order=960,
+                visible=lambda user: bool(getattr(user, "is_system_admin", False)),
+            )
+        )

@@ -1,0 +1,89 @@
+"""Notification endpoints: the caller's own notifications only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from tongban.core.errors import NotFound
+from tongban.identity.models import User
+from tongban.notify import selectors, services
+
+router = Router(tags=["消息通知"])
+
+MAX_LIMIT = 100
+
+
+class NotificationOut(Schema):
+    id: int
+    event: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+    is_read: bool
+
+    @staticmethod
+    def resolve_is_read(obj: Any) -> bool:
+        return obj.read_at is not None
+
+
+class NotificationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[NotificationOut]
+
+
+class UnreadCount(Schema):
+    unread: int
+
+
+class ReadAllOut(Schema):
+    marked: int
+
+
+def _caller(request: HttpRequest) -> User:
+    """The authenticated user: from an API token (request.auth) or the session."""
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, User):
+        return auth
+    user = getattr(request, "user", None)
+    if isinstance(user, User) and user.is_authenticated:
+        return user
+    raise HttpError(401, "未登录或令牌无效。")
+
+
+@router.get("", response=NotificationPage, summary="我的消息（未读在前，分页）")
+def list_notifications(
+    request: HttpRequest, unread: bool = False, limit: int = 20, offset: int = 0
+) -> dict[str, Any]:
+    user = _caller(request)
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    qs = selectors.notifications_for(user=user, unread_only=unread)
+    return {"count": qs.count(), "limit": limit, "offset": offset, "items": list(qs[offset : offset + limit])}
+
+
+@router.get("/unread-count", response=UnreadCount, summary="未读消息数")
+def unread_count(request: HttpRequest) -> dict[str, int]:
+    return {"unread": selectors.unread_count(user=_caller(request))}
+
+
+@router.post("/read-all", response=ReadAllOut, summary="全部标为已读")
+def read_all(request: HttpRequest) -> dict[str, int]:
+    return {"marked": services.mark_all_read(user=_caller(request))}
+
+
+@router.post("/{notification_id}/read", response=NotificationOut, summary="标为已读")
+def read_one(request: HttpRequest, notification_id: int) -> Any:
+    user = _caller(request)
+    try:
+        return services.mark_read(user=user, notification_id=notification_id)
+    except NotFound as exc:
+        raise HttpError(404, str(exc)) from exc
