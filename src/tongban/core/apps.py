@@ -2,12 +2,34 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _is_audit_admin(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "admin_role", "") == "audit"
+
+
 class CoreConfig(AppConfig):
     name = "tongban.core"
     label = "core"
     verbose_name = _("平台核心")
 
     def ready(self) -> None:
-        from tongban.core import checks, nav  # noqa: F401
+        from django.db.backends.signals import connection_created
 
+        from tongban.core import checks, dbguard, nav, schedule, tasks
+
+        connection_created.connect(dbguard.register_sqlite_functions, dispatch_uid="tongban_audit_guard")
+        checks.register_all()
         nav.register(nav.NavItem(key="home", label=_("工作台"), url_name="core:home", icon="🏠", order=0))
+        nav.register(
+            nav.NavItem(key="calendar", label=_("工作日历"), url_name="core:calendar", icon="📅", order=80)
+        )
+        nav.register(
+            nav.NavItem(
+                key="audit",
+                label=_("审计日志"),
+                url_name="core:audit_log",
+                icon="🧾",
+                order=90,
+                visible=_is_audit_admin,
+            )
+        )
+        schedule.register("core.worker_heartbeat", tasks.worker_heartbeat, seconds=30)

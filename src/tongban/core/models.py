@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -56,3 +57,61 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
+
+
+class CalendarOverride(models.Model):
+    """An administrator's correction to the working-day calendar: an extra holiday or an extra
+    working day (调休) on one date. Years chinesecalendar does not know are entered here."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("休息日")
+        WORKDAY = "workday", _("工作日")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    reason = models.CharField(_("事由"), max_length=200, blank=True)
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+    created_by_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.kind}"
+
+
+class CalendarStamp(models.Model):
+    """One row whose ``version`` is bumped on every override change, so every process (web,
+    worker, scheduler) notices and rebuilds its in-memory calendar."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"calendar v{self.version}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process (``worker``, ``scheduler``)."""
+
+    name = models.CharField(max_length=64, unique=True)
+    at = models.DateTimeField()
+    info = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at.isoformat()}"
+
+
+class SchedulerLease(models.Model):
+    """Leadership of the periodic-job scheduler: whoever holds an unexpired lease enqueues jobs;
+    others stand by. Taken and renewed with a conditional UPDATE (works on SQLite and PostgreSQL)."""
+
+    name = models.CharField(max_length=64, unique=True, default="scheduler")
+    holder = models.CharField(max_length=128, blank=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder} until {self.expires_at.isoformat()}"

@@ -6,4 +6,10 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("large-text/", views.large_text, name="large_text"),
+    path("healthz", views.healthz, name="healthz"),
+    path("calendar/", views.calendar_year, name="calendar"),
+    path("calendar/overrides/", views.calendar_override_set, name="calendar_override_set"),
+    path("calendar/overrides/remove/", views.calendar_override_remove, name="calendar_override_remove"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

@@ -1,0 +1,16 @@
+"""Core background tasks (run by ``manage.py db_worker``)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from django_tasks import task
+
+from tongban.core import services
+
+
+@task()
+def worker_heartbeat() -> None:
+    """Enqueued every 30 s by the scheduler; when the worker runs it, /healthz sees the worker alive."""
+    services.heartbeat_beat(name="worker", info={"pid": os.getpid(), "host": socket.gethostname()})
