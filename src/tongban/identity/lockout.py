@@ -1,16 +1,52 @@
-"""django-axes hooks: cool-off time from the security policy, and a clear lockout message."""
+"""django-axes hooks: the cool-off time comes from the security policy, and a locked-out person
+gets a clear Chinese message saying how long and whom to contact (GB/T 22239-2019 8.1.4.1 b)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def cooloff_time(request: HttpRequest | None = None) -> timedelta:
-    return timedelta(minutes=30)
+    from tongban.identity.selectors import security_policy
+
+    return timedelta(minutes=security_policy().lockout_minutes)
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    return HttpResponse("账号因连续登录失败已被锁定，请稍后再试或联系安全管理员解锁。", status=403)
+def lockout_message(minutes: int) -> str:
+    return _(
+        "连续登录失败次数过多，账号已被锁定 %(minutes)d 分钟。请在 %(minutes)d 分钟后再试，"
+        "或联系本单位安全管理员解锁。"
+    ) % {"minutes": minutes}
+
+
+def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Called by axes (3-argument or 2-argument form) whenever a locked account tries to log in."""
+    from tongban.core import audit
+    from tongban.identity.selectors import security_policy
+
+    credentials = kwargs.get("credentials")
+    if credentials is None:
+        credentials = next((a for a in args if isinstance(a, dict)), None)
+    username = ""
+    if isinstance(credentials, dict):
+        username = str(credentials.get("username") or "")
+    username = username or request.POST.get("username", "") or str(getattr(request, "tb_login_username", ""))
+    minutes = security_policy().lockout_minutes
+    audit.record(
+        "identity.locked_out",
+        request=request,
+        actor_name=username[:150],
+        object_type="identity.user",
+        object_repr=username[:255],
+        message=f"账号锁定 {minutes} 分钟",
+        success=False,
+    )
+    message = lockout_message(minutes)
+    if "application/json" in request.headers.get("Accept", "") or request.content_type == "application/json":
+        return JsonResponse({"ok": False, "locked": True, "error": message}, status=403)
+    return render(request, "identity/locked.html", {"message": message, "minutes": minutes}, status=403)

@@ -62,3 +62,99 @@ class User(AbstractUser):
     @property
     def is_audit_admin(self) -> bool:
         return self.admin_role == AdminRole.AUDIT
+
+
+class SecurityPolicy(models.Model):
+    """The security administrator's policy (GB/T 22239-2019 8.1.4.1): one row, id 1.
+
+    Read through ``tongban.identity.selectors.security_policy()`` (cached); written only by
+    ``services.policy_update`` which bumps ``version`` so stale edits and stale caches are caught."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    # 8.1.4.1 d: two kinds of authentication (password + electronic key) for staff.
+    require_key = models.BooleanField(_("登录须使用电子钥匙"), default=False)
+    # 8.1.4.1 b: session timeout.
+    idle_minutes = models.PositiveIntegerField(_("空闲超时（分钟）"), default=30)
+    # 8.1.4.1 b: lockout after repeated failures.
+    lockout_minutes = models.PositiveIntegerField(_("锁定时长（分钟）"), default=30)
+    # 8.1.4.1 a: password complexity.
+    password_min_length = models.PositiveIntegerField(_("密码最短长度"), default=10)
+    password_min_classes = models.PositiveIntegerField(_("密码最少字符类别"), default=3)
+    enrolment_code_hours = models.PositiveIntegerField(_("登记码有效期（小时）"), default=24)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        "identity.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("安全策略")
+        verbose_name_plural = _("安全策略")
+
+    def __str__(self) -> str:
+        return f"security policy v{self.version}"
+
+
+class WebAuthnCredential(models.Model):
+    """A FIDO2/WebAuthn security key — the county's 电子钥匙."""
+
+    user = models.ForeignKey("identity.User", on_delete=models.CASCADE, related_name="webauthn_credentials")
+    name = models.CharField(_("名称"), max_length=64)
+    credential_id = models.CharField(max_length=1024, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    aaguid = models.CharField(max_length=36, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("电子钥匙")
+        verbose_name_plural = _("电子钥匙")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code the security administrator issues so a user without a key can register one
+    while keys are required. Only a keyed hash of the code is stored."""
+
+    user = models.ForeignKey("identity.User", on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        "identity.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"enrolment code for {self.user_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration. Only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey("identity.User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=64, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        "identity.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

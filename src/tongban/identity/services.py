@@ -4,16 +4,30 @@ Every function is atomic, takes a keyword-only ``actor`` and writes an audit rec
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from pypinyin import Style, lazy_pinyin
 
 from tongban.core import audit
-from tongban.core.errors import TongbanError
-from tongban.identity.models import User
+from tongban.core.errors import NotFound, PermissionDenied, TongbanError
+from tongban.identity import selectors
+from tongban.identity.models import (
+    AdminRole,
+    ApiToken,
+    EnrolmentCode,
+    SecurityPolicy,
+    User,
+    WebAuthnCredential,
+)
 
 
 def name_pinyin(full_name: str) -> tuple[str, str]:
@@ -44,7 +58,13 @@ def user_create(
         raise TongbanError("identity.name_required", "请填写姓名。", field="full_name")
     if User.objects.filter(username=username).exists():
         raise TongbanError("identity.username_taken", f"登录名“{username}”已被使用。", field="username")
-    user = User(username=username, full_name=full_name, mobile=mobile.strip(), email=email.strip(), is_active=is_active)
+    user = User(
+        username=username,
+        full_name=full_name,
+        mobile=mobile.strip(),
+        email=email.strip(),
+        is_active=is_active,
+    )
     user.pinyin, user.pinyin_initials = name_pinyin(full_name)
     if password:
         try:
@@ -60,7 +80,9 @@ def user_create(
     return user
 
 
-def user_update(*, actor: User | None, user: User, audit_event: str = "identity.user_updated", **changes: Any) -> User:
+def user_update(
+    *, actor: User | None, user: User, audit_event: str = "identity.user_updated", **changes: Any
+) -> User:
     """Change a staff account's ``full_name``, ``mobile``, ``email`` or ``is_active``.
     Returns the user unchanged (and writes nothing) when nothing differs."""
     allowed = {"full_name", "mobile", "email", "is_active"}
@@ -92,3 +114,441 @@ def _user_snapshot(user: User) -> dict[str, Any]:
         "is_active": user.is_active,
         "admin_role": user.admin_role,
     }
+
+
+# --- authorization helpers ------------------------------------------------------------------
+
+
+def _require_role(actor: User | None, role: str) -> None:
+    """三员分立 (GB/T 22239-2019 8.1.4.2 / 8.1.4.4): each administration task belongs to one role.
+    ``actor=None`` is the installer at the command line (manage.py), nobody through the web."""
+    if actor is None:
+        return
+    if not actor.is_active or actor.admin_role != role:
+        raise PermissionDenied("identity.forbidden", "您没有执行此操作的权限。")
+
+
+# --- security policy ------------------------------------------------------------------------
+
+POLICY_FIELDS = (
+    "require_key",
+    "idle_minutes",
+    "lockout_minutes",
+    "password_min_length",
+    "password_min_classes",
+    "enrolment_code_hours",
+)
+_POLICY_LIMITS: dict[str, tuple[int, int]] = {
+    "idle_minutes": (5, 240),
+    "lockout_minutes": (1, 1440),
+    "password_min_length": (8, 64),
+    "password_min_classes": (1, 4),
+    "enrolment_code_hours": (1, 168),
+}
+
+
+def policy_update(
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> SecurityPolicy:
+    """Change the security policy (security administrator only); audited with old and new values."""
+    _require_role(actor, AdminRole.SECURITY)
+    unknown = set(changes) - set(POLICY_FIELDS)
+    if unknown:
+        raise TongbanError("identity.bad_field", f"不能修改字段：{', '.join(sorted(unknown))}")
+    for name, (low, high) in _POLICY_LIMITS.items():
+        if name in changes:
+            value = int(changes[name])
+            if not low <= value <= high:
+                raise TongbanError(
+                    "identity.policy_out_of_range", f"取值应在 {low} 到 {high} 之间。", field=name
+                )
+            changes[name] = value
+    if "require_key" in changes:
+        changes["require_key"] = bool(changes["require_key"])
+    with transaction.atomic():
+        selectors.policy_row()
+        row = SecurityPolicy.objects.select_for_update().get(id=1)
+        if expected_version is not None and row.version != expected_version:
+            raise TongbanError("identity.policy_stale", "安全策略已被他人修改，请刷新页面后重试。")
+        old = {f: getattr(row, f) for f in POLICY_FIELDS}
+        new = {**old, **changes}
+        if new == old:
+            return row
+        for field_name, value in changes.items():
+            setattr(row, field_name, value)
+        row.version += 1
+        row.updated_by = actor
+        row.save()
+        audit.record("identity.policy_changed", actor=actor, request=request, obj=row, old=old, new=new)
+        transaction.on_commit(selectors.policy_cache_clear)
+    selectors.policy_cache_clear()
+    return row
+
+
+# --- passwords ------------------------------------------------------------------------------
+
+
+def password_change(
+    *, actor: User, user: User, new_password: str, request: HttpRequest | None = None
+) -> User:
+    """A user changes their own password (checked against the policy)."""
+    if actor.pk != user.pk:
+        raise PermissionDenied("identity.forbidden", "只能修改自己的密码。")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise TongbanError("identity.weak_password", " ".join(exc.messages), field="new_password1") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit.record("identity.password_changed", actor=actor, request=request, obj=user)
+    return user
+
+
+def _temporary_password(length: int) -> str:
+    alphabet = [
+        "ABCDEFGHJKLMNPQRSTUVWXYZ",
+        "abcdefghijkmnpqrstuvwxyz",
+        "23456789",
+        "#%+=-@",
+    ]
+    chars = [secrets.choice(a) for a in alphabet]
+    pool = "".join(alphabet[:3])
+    chars += [secrets.choice(pool) for _ in range(max(length, 12) - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def password_reset_temporary(*, actor: User | None, user: User, request: HttpRequest | None = None) -> str:
+    """System administrator: give a user a one-time temporary password, to be changed at next login.
+    Returns the password (shown once, never stored in clear)."""
+    _require_role(actor, AdminRole.SYSTEM)
+    password = _temporary_password(selectors.security_policy().password_min_length)
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        audit.record("identity.password_reset", actor=actor, request=request, obj=user)
+    return password
+
+
+def user_set_active(
+    *, actor: User | None, user: User, active: bool, request: HttpRequest | None = None
+) -> User:
+    """System administrator: enable or disable an account (a disabled account cannot log in)."""
+    _require_role(actor, AdminRole.SYSTEM)
+    if actor is not None and actor.pk == user.pk and not active:
+        raise TongbanError("identity.disable_self", "不能停用自己的账号。")
+    return user_update(
+        actor=actor,
+        user=user,
+        is_active=active,
+        audit_event="identity.user_enabled" if active else "identity.user_disabled",
+    )
+
+
+# --- 三员 -----------------------------------------------------------------------------------
+
+
+def admin_role_grant(
+    *, actor: User | None, user: User, role: str, request: HttpRequest | None = None
+) -> User:
+    """Give (or take away, role "") one of the three administrator roles. One field, so an account
+    can never hold two of them (GB/T 22239-2019 8.1.4.2); the superuser is for installation only."""
+    if actor is not None:
+        raise PermissionDenied("identity.forbidden", "管理员角色只能由安装人员在服务器上设置。")
+    if role not in AdminRole.values:
+        raise TongbanError("identity.bad_role", f"未知的管理员角色：{role}")
+    if user.is_superuser:
+        raise TongbanError(
+            "identity.superuser_role", "超级用户仅用于安装，不能担任三员。请为管理员另建普通账号。"
+        )
+    old = user.admin_role
+    if old == role:
+        return user
+    with transaction.atomic():
+        user.admin_role = role
+        user.save(update_fields=["admin_role"])
+        audit.record(
+            "identity.admin_role_changed",
+            actor=actor,
+            request=request,
+            obj=user,
+            old={"admin_role": old},
+            new={"admin_role": role},
+        )
+    return user
+
+
+# --- electronic keys ------------------------------------------------------------------------
+
+
+def key_add(
+    *,
+    actor: User,
+    user: User,
+    name: str,
+    credential: dict[str, Any],
+    request: HttpRequest | None = None,
+    via: str = "account",
+) -> WebAuthnCredential:
+    """Save a verified key (``credential`` from webauthn_rp.verify_registration) for ``user``."""
+    if actor.pk != user.pk:
+        raise PermissionDenied("identity.forbidden", "只能为自己的账号登记电子钥匙。")
+    name = (name or "").strip()[:64] or "电子钥匙"
+    if WebAuthnCredential.objects.filter(credential_id=credential["credential_id"]).exists():
+        raise TongbanError("identity.key_exists", "这把电子钥匙已经登记过了。")
+    with transaction.atomic():
+        key = WebAuthnCredential.objects.create(
+            user=user,
+            name=name,
+            credential_id=credential["credential_id"],
+            public_key=credential["public_key"],
+            sign_count=credential.get("sign_count", 0),
+            aaguid=credential.get("aaguid", ""),
+            transports=credential.get("transports", []),
+        )
+        audit.record(
+            "identity.key_added",
+            actor=actor,
+            request=request,
+            obj=key,
+            new={"user": user.username, "name": name, "aaguid": key.aaguid, "via": via},
+        )
+    return key
+
+
+def access_key(*, key_id: int, user: User) -> WebAuthnCredential:
+    """A key of the user's own; another person's key is 'not found'."""
+    key = WebAuthnCredential.objects.filter(pk=key_id, user=user).first()
+    if key is None:
+        raise NotFound("identity.key_not_found", "电子钥匙不存在。")
+    return key
+
+
+def key_rename(
+    *, actor: User, key: WebAuthnCredential, name: str, request: HttpRequest | None = None
+) -> WebAuthnCredential:
+    if key.user_id != actor.pk:
+        raise PermissionDenied("identity.forbidden", "只能管理自己的电子钥匙。")
+    name = name.strip()[:64]
+    if not name:
+        raise TongbanError("identity.key_name_required", "请填写电子钥匙的名称。", field="name")
+    if name == key.name:
+        return key
+    with transaction.atomic():
+        old = key.name
+        key.name = name
+        key.save(update_fields=["name"])
+        audit.record(
+            "identity.key_renamed",
+            actor=actor,
+            request=request,
+            obj=key,
+            old={"name": old},
+            new={"name": name},
+        )
+    return key
+
+
+def key_remove(*, actor: User, key: WebAuthnCredential, request: HttpRequest | None = None) -> None:
+    if key.user_id != actor.pk:
+        raise PermissionDenied("identity.forbidden", "只能管理自己的电子钥匙。")
+    with transaction.atomic():
+        remaining = WebAuthnCredential.objects.select_for_update().filter(user_id=key.user_id).count()
+        if remaining <= 1 and selectors.security_policy().require_key:
+            raise TongbanError(
+                "identity.last_key",
+                "安全策略要求使用电子钥匙登录，不能移除最后一把钥匙。请先登记新钥匙，或联系安全管理员。",
+            )
+        snapshot = {"user": actor.username, "name": key.name, "credential_id": key.credential_id[:16]}
+        audit.record(
+            "identity.key_removed", actor=actor, request=request, obj=key, old=snapshot, object_id=str(key.pk)
+        )
+        key.delete()
+
+
+def key_used(*, key: WebAuthnCredential, sign_count: int) -> None:
+    """After a verified assertion: remember the counter (clone detection) and the time."""
+    key.sign_count = sign_count
+    key.last_used_at = timezone.now()
+    key.save(update_fields=["sign_count", "last_used_at"])
+
+
+def _code_hash(code: str) -> str:
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    return salted_hmac("tongban.identity.enrolment_code", normalized).hexdigest()
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def key_reset(*, actor: User | None, user: User, request: HttpRequest | None = None) -> tuple[int, str]:
+    """Security administrator: a key was lost. Remove all the user's keys and issue a one-time
+    enrolment code (shown once) with which the user registers a new key at login.
+    Returns (keys removed, the code)."""
+    _require_role(actor, AdminRole.SECURITY)
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+    hours = selectors.security_policy().enrolment_code_hours
+    with transaction.atomic():
+        keys = list(WebAuthnCredential.objects.select_for_update().filter(user=user))
+        removed = [{"name": k.name, "credential_id": k.credential_id[:16]} for k in keys]
+        WebAuthnCredential.objects.filter(pk__in=[k.pk for k in keys]).delete()
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
+        EnrolmentCode.objects.create(
+            user=user,
+            code_hash=_code_hash(code),
+            created_by=actor,
+            expires_at=timezone.now() + timedelta(hours=hours),
+        )
+        audit.record(
+            "identity.key_reset",
+            actor=actor,
+            request=request,
+            obj=user,
+            old={"keys": removed},
+            new={"enrolment_code_hours": hours},
+        )
+    return len(keys), code
+
+
+def enrolment_code_check(*, user: User, code: str) -> EnrolmentCode | None:
+    """The live (unused, unexpired) enrolment code of ``user`` matching ``code``, or None."""
+    if not code.strip():
+        return None
+    return selectors.live_enrolment_codes(user).filter(code_hash=_code_hash(code)).first()
+
+
+def key_enrol(
+    *,
+    user: User,
+    enrolment_id: int,
+    name: str,
+    credential: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> WebAuthnCredential:
+    """Register a key during login with a one-time enrolment code (checked earlier by
+    ``enrolment_code_check``); the code is used up in the same transaction."""
+    with transaction.atomic():
+        enrolment = selectors.live_enrolment_codes(user).select_for_update().filter(pk=enrolment_id).first()
+        if enrolment is None:
+            raise TongbanError("identity.bad_enrolment_code", "登记码无效或已过期，请联系安全管理员。")
+        enrolment.used_at = timezone.now()
+        enrolment.save(update_fields=["used_at"])
+        return key_add(
+            actor=user, user=user, name=name, credential=credential, request=request, via="enrolment"
+        )
+
+
+# --- lockout --------------------------------------------------------------------------------
+
+
+def account_unlock(*, actor: User | None, username: str, request: HttpRequest | None = None) -> int:
+    """Security administrator: clear django-axes failures for ``username``."""
+    from axes.utils import reset
+
+    _require_role(actor, AdminRole.SECURITY)
+    with transaction.atomic():
+        count = int(reset(username=username))
+        audit.record(
+            "identity.unlocked",
+            actor=actor,
+            request=request,
+            object_type="identity.user",
+            object_id=str(User.objects.filter(username=username).values_list("pk", flat=True).first() or ""),
+            object_repr=username,
+            new={"attempts_cleared": count},
+        )
+    return count
+
+
+def login_event(
+    event: str,
+    *,
+    request: HttpRequest,
+    user: User | None = None,
+    username: str = "",
+    success: bool,
+    message: str = "",
+) -> None:
+    """Audit a login step (GB/T 22239-2019 8.1.4.3 a): success, failure, logout — with the IP."""
+    audit.record(
+        event,
+        actor=user,
+        request=request,
+        actor_name=(username or (user.username if user else ""))[:150],
+        obj=user,
+        object_type="identity.user",
+        object_repr=(str(user) if user else username)[:255],
+        message=message,
+        success=success,
+    )
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "tb_"  # noqa: S105 - a fixed marker, not a secret
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, actor: User | None, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a bearer token for an integration; returns the token text, shown once."""
+    _require_role(actor, AdminRole.SECURITY)
+    if not user.is_active:
+        raise TongbanError("identity.user_inactive", "该账号已停用，不能创建令牌。")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name.strip()[:64], prefix=raw[:8], token_hash=token_hash(raw), created_by=actor
+        )
+        audit.record(
+            "identity.token_created",
+            actor=actor,
+            obj=token,
+            new={"user": user.username, "name": token.name, "prefix": token.prefix},
+        )
+    return token, raw
+
+
+def api_token_revoke(*, actor: User | None, token: ApiToken, request: HttpRequest | None = None) -> ApiToken:
+    _require_role(actor, AdminRole.SECURITY)
+    if token.revoked_at is not None:
+        return token
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            "identity.token_revoked",
+            actor=actor,
+            request=request,
+            obj=token,
+            old={"revoked": False},
+            new={"revoked": True, "prefix": token.prefix},
+        )
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user a live token belongs to, or None. ``last_used_at`` moves at most once a minute."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

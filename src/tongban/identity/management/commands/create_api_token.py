@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tongban.core.errors import TongbanError
+from tongban.identity import services
+from tongban.identity.models import User
+
+
+class Command(BaseCommand):
+    help = "为集成系统创建接口令牌（Bearer）。令牌只显示这一次，库中只存其哈希。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--user", required=True, help="令牌代表的账号（登录名）")
+        parser.add_argument("--name", default="", help="用途说明")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"账号不存在：{options['user']}")
+        try:
+            _, raw = services.api_token_create(actor=None, user=user, name=options["name"])
+        except TongbanError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(raw)
