@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tongban.core.errors import PermissionDenied, TongbanError
+from tongban.identity import selectors, services
+from tongban.identity.hashers import TongbanArgon2PasswordHasher
+from tongban.identity.models import SecurityPolicy
+
+from .conftest import events
+
+pytestmark = pytest.mark.django_db
+
+
+def test_defaults():
+    policy = selectors.security_policy()
+    assert (policy.require_key, policy.idle_minutes, policy.lockout_minutes) == (False, 30, 30)
+    assert (policy.password_min_length, policy.password_min_classes, policy.enrolment_code_hours) == (
+        10,
+        3,
+        24,
+    )
+
+
+def test_update_is_audited_with_old_and_new_and_bumps_version(security_admin):
+    before = selectors.security_policy()
+    row = services.policy_update(actor=security_admin, expected_version=before.version, idle_minutes=15)
+    assert row.version == before.version + 1
+    assert selectors.security_policy().idle_minutes == 15  # the cache was invalidated
+    rec = events("identity.policy_changed")[-1]
+    assert (
+        rec.old["idle_minutes"] == 30 and rec.new["idle_minutes"] == 15 and rec.actor_id == security_admin.pk
+    )
+
+
+def test_stale_version_refused(security_admin):
+    services.policy_update(actor=security_admin, idle_minutes=20)
+    with pytest.raises(TongbanError) as exc:
+        services.policy_update(actor=security_admin, expected_version=1, idle_minutes=40)
+    assert exc.value.code == "identity.policy_stale"
+    assert SecurityPolicy.objects.get().idle_minutes == 20
+
+
+def test_out_of_range_refused(security_admin):
+    with pytest.raises(TongbanError):
+        services.policy_update(actor=security_admin, idle_minutes=0)
+    assert not events("identity.policy_changed")
+
+
+@pytest.mark.parametrize("role", ["", "system", "audit"])
+def test_only_security_admin_may_change_policy(make_user, role):
+    actor = make_user("someone", role=role)
+    with pytest.raises(PermissionDenied):
+        services.policy_update(actor=actor, require_key=True)
+    assert not selectors.security_policy().require_key
+    assert not events("identity.policy_changed")
+
+
+def test_password_validator_follows_policy(security_admin):
+    validate_password("Abcdefgh12")  # 10 chars, 3 classes
+    services.policy_update(actor=security_admin, password_min_length=12)
+    with pytest.raises(ValidationError) as exc:
+        validate_password("Abcdefgh12")
+    assert "12" in exc.value.messages[0]
+    services.policy_update(actor=security_admin, password_min_classes=4, password_min_length=10)
+    with pytest.raises(ValidationError):
+        validate_password("Abcdefgh12")
+    validate_password("Abcdefg#12")
+
+
+def test_argon2_hasher_parameters():
+    assert settings.PASSWORD_HASHERS[-2:] == [
+        "tongban.identity.hashers.TongbanArgon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    encoded = make_password("Passw0rd!2024", hasher="argon2")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert isinstance(identify_hasher(encoded), TongbanArgon2PasswordHasher)
+    assert check_password("Passw0rd!2024", encoded)
+    assert not get_hasher("argon2").must_update(encoded)
+    # A hash made with Django's default argon2 parameters still verifies and is marked for upgrade.
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    old = Argon2PasswordHasher().encode("Passw0rd!2024", Argon2PasswordHasher().salt())
+    assert check_password("Passw0rd!2024", old)
+    assert get_hasher("argon2").must_update(old)
+
+
+def test_idle_timeout_from_policy(client, staff, security_admin):
+    client.force_login(staff)
+    client.get(reverse("identity:account"))
+    assert client.session.get_expiry_age() == 30 * 60
+    services.policy_update(actor=security_admin, idle_minutes=10)
+    client.get(reverse("identity:account"))
+    assert client.session.get_expiry_age() == 10 * 60
