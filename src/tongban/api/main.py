@@ -7,8 +7,10 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from tongban.api import calendar as calendar_api
 from tongban.api import identity as identity_api
 from tongban.api import notify
+from tongban.api import orgs as orgs_api
 from tongban.identity.api_auth import ApiTokenAuth
 
 api = NinjaAPI(
@@ -21,3 +23,5 @@ api = NinjaAPI(
 )
 api.add_router("/", identity_api.router)
 api.add_router("/notifications/", notify.router)
+api.add_router("/", orgs_api.router)
+api.add_router("/calendar/", calendar_api.router)

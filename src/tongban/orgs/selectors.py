@@ -239,3 +239,49 @@ def unit_choices(county: County | None = None) -> list[tuple[int, str]]:
     """(id, name) of units, for filters such as the audit page's."""
     qs = Unit.objects.all() if county is None else Unit.objects.filter(county=county)
     return [(pk, name) for pk, name in qs.order_by("county_id", "sort", "id").values_list("pk", "name")]
+
+
+def access_staff(user_id: int, actor: Any) -> User:
+    """A staff member with a post in the actor's county."""
+    county = county_for_user(actor)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or county is None or not Post.objects.filter(user=user, county=county).exists():
+        raise NotFound("orgs.staff_not_found", "人员不存在。")
+    return user
+
+
+def access_office(office_id: int, actor: Any) -> Office:
+    county = county_for_user(actor)
+    office = Office.objects.filter(pk=office_id).select_related("unit").first()
+    if office is None or county is None or office.county_id != county.pk:
+        raise NotFound("orgs.office_not_found", "科室不存在。")
+    return office
+
+
+def access_post(post_id: int, actor: Any) -> Post:
+    county = county_for_user(actor)
+    post = Post.objects.filter(pk=post_id).select_related("user", "unit").first()
+    if post is None or county is None or post.county_id != county.pk:
+        raise NotFound("orgs.post_not_found", "职务不存在。")
+    return post
+
+
+def access_grant(grant_id: int, actor: Any) -> RoleGrant:
+    county = county_for_user(actor)
+    grant = RoleGrant.objects.filter(pk=grant_id).select_related("user", "unit").first()
+    if grant is None or county is None or grant.county_id != county.pk:
+        raise NotFound("orgs.grant_not_found", "授权不存在。")
+    return grant
+
+
+def posts_of(user: Any) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(user=user).select_related("unit", "office").order_by("-is_primary", "sort", "id")
+    )
+
+
+def role_grants(*, county: County, unit: Unit | None = None) -> QuerySet[RoleGrant]:
+    qs = RoleGrant.objects.filter(county=county).select_related("user", "unit", "granted_by")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.order_by("unit__sort", "unit_id", "role", "user__pinyin")
