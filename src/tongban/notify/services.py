@@ -36,6 +36,11 @@ SENDING_LEASE = timedelta(minutes=5)
 SMS_MAX_CHARS = 300
 
 
+def _now() -> datetime:
+    """The clock (one seam, so tests can move time for the retry sweep)."""
+    return timezone.now()
+
+
 # --- preferences ------------------------------------------------------------------------------
 def _overrides(user_ids: Iterable[int], event: str) -> dict[int, dict[str, bool]]:
     out: dict[int, dict[str, bool]] = {}
@@ -138,7 +143,7 @@ def notify(
     if not recipients:
         return []
 
-    now = timezone.now()
+    now = _now()
     with transaction.atomic():
         already: set[int] = set()
         if dedupe_key:
@@ -290,7 +295,7 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
     Safe to run twice: a sent, given-up, not-yet-due or in-flight delivery is skipped. The row is
     claimed under a lock and the message is sent outside any transaction (a slow SMS centre
     never holds a database lock)."""
-    now = now or timezone.now()
+    now = now or _now()
     delivery = _claim(delivery_id, now)
     if delivery is None:
         return "skipped"
@@ -303,7 +308,7 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
         logger.warning(
             "delivery %s (%s) attempt %d failed: %s", delivery.pk, delivery.channel, delivery.attempts, error
         )
-    finished = timezone.now()
+    finished = _now()
     with transaction.atomic():
         row = Delivery.objects.select_for_update().get(pk=delivery.pk)
         if not error:
@@ -343,7 +348,7 @@ def schedule_retry(*, delivery_id: int, run_after: datetime) -> bool:
 def deliveries_retry_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Enqueue deliveries that are due (retries whose time has come, claims whose worker died,
     queued rows whose task was lost). Run periodically by the scheduler; returns how many."""
-    now = now or timezone.now()
+    now = now or _now()
     due = Q(status__in=[DeliveryStatus.FAILED, DeliveryStatus.SENDING], next_attempt_at__lte=now) | Q(
         status=DeliveryStatus.QUEUED, created_at__lte=now - timedelta(minutes=1)
     )
@@ -358,13 +363,13 @@ def deliveries_retry_due(*, now: datetime | None = None, limit: int = 500) -> in
 def mark_read(*, user: User, notification_id: int) -> Notification:
     note = access_notification(user=user, notification_id=notification_id)
     if note.read_at is None:
-        note.read_at = timezone.now()
+        note.read_at = _now()
         note.save(update_fields=["read_at"])
     return note
 
 
 def mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(read_at=_now())
 
 
 # --- administration ---------------------------------------------------------------------------

@@ -191,7 +191,9 @@ class SmppSmsBackend:
         if client._socket is None:
             return
         if bound:
-            with contextlib.suppress(smpplib.exceptions.PDUError, smpplib.exceptions.ConnectionError, OSError):
+            with contextlib.suppress(
+                smpplib.exceptions.PDUError, smpplib.exceptions.ConnectionError, OSError
+            ):
                 client.unbind()
         client.disconnect()
 

@@ -159,7 +159,8 @@ def test_preferences_of_another_user_are_refused(alice, bob):
         )
 
 
-def test_a_domain_can_register_its_own_event(alice, django_capture_on_commit_callbacks):
+def test_a_domain_can_register_its_own_event(alice, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(events, "_EVENTS", dict(events._EVENTS))  # leave the registry as found
     events.register("documents.to_sign_test", _("公文待签发"), default_channels=("inapp", "email"))
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(users=[alice], event="documents.to_sign_test", title="请签发")
