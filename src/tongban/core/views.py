@@ -275,9 +275,9 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     ]
 
     def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.write(header)
+        yield "\ufeff" + writer.writerow(header)
         for rec in qs.iterator(chunk_size=2000):
-            yield writer.write(
+            yield writer.writerow(
                 [
                     rec.seq,
                     timezone.localtime(rec.at).strftime("%Y-%m-%d %H:%M:%S"),
