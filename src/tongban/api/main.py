@@ -8,7 +8,6 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from tongban.api import calendar as calendar_api
-from tongban.api import calendar as calendar_api
 from tongban.api import identity as identity_api
 from tongban.api import notify
 from tongban.api import orgs as orgs_api
@@ -25,5 +24,4 @@ api = NinjaAPI(
 api.add_router("/", identity_api.router)
 api.add_router("/notifications/", notify.router)
 api.add_router("/", orgs_api.router)
-api.add_router("/calendar/", calendar_api.router)
 api.add_router("/calendar/", calendar_api.router)
