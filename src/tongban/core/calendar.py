@@ -38,6 +38,7 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2100
 _BASE = date(FIRST_YEAR, 1, 1).toordinal()
 _END = date(LAST_YEAR, 12, 31).toordinal()
+_LAST_K = _END - _BASE
 
 # chinesecalendar's own data: statutory holidays (weekends inside a holiday period included) and
 # adjusted working days, each mapped to the holiday's name.
@@ -68,6 +69,7 @@ class _Table:
     cum: list[int]  # cum[k] = working days on or before day k
     work: list[date]  # every working day, ascending
     unknown: bytes  # 1 = the day's year has no schedule (neither chinesecalendar nor overrides)
+    work_unknown: bytes  # the same, per entry of ``work``
     override_years: frozenset[int]
     overrides: dict[date, tuple[str, str]]  # date -> (kind, reason)
 
@@ -90,6 +92,7 @@ def _build(version: int, overrides: dict[date, tuple[str, str]]) -> _Table:
     override_years = frozenset(d.year for d in overrides)
     cum: list[int] = [0] * span
     work: list[date] = []
+    work_unknown = bytearray()
     count = 0
     day = date.fromordinal(_BASE)
     one = timedelta(days=1)
@@ -103,21 +106,25 @@ def _build(version: int, overrides: dict[date, tuple[str, str]]) -> _Table:
             is_work = False
         else:
             is_work = day.weekday() < 5
+        is_unknown = day.year not in CC_YEARS and day.year not in override_years
+        if is_unknown:
+            unknown[k] = 1
         if is_work:
             flags[k] = 1
             count += 1
             work.append(day)
+            work_unknown.append(1 if is_unknown else 0)
         cum[k] = count
-        if day.year not in CC_YEARS and day.year not in override_years:
-            unknown[k] = 1
         day += one
-    return _Table(version, bytes(flags), cum, work, bytes(unknown), override_years, dict(overrides))
+    return _Table(
+        version, bytes(flags), cum, work, bytes(unknown), bytes(work_unknown), override_years, dict(overrides)
+    )
 
 
 class _Cache:
     def __init__(self) -> None:
         self.table: _Table | None = None
-        self.checked_at = 0.0
+        self.valid_until = 0.0  # time.monotonic() until which ``table`` is used without a look at the stamp
         self.lock = threading.Lock()
         self.warned_years: set[int] = set()
 
@@ -144,18 +151,22 @@ def _read_stamp_and_overrides(known_version: int | None) -> tuple[int, dict[date
 
 def _table() -> _Table:
     table = _cache.table
-    now = time.monotonic()
-    recheck = float(getattr(settings, "TONGBAN_CALENDAR_RECHECK_SECONDS", 5.0))
-    if table is not None and now - _cache.checked_at < recheck:
+    if table is not None and time.monotonic() < _cache.valid_until:
         return table
+    return _refresh()
+
+
+def _refresh() -> _Table:
+    recheck = float(getattr(settings, "TONGBAN_CALENDAR_RECHECK_SECONDS", 5.0))
     with _cache.lock:
+        table = _cache.table
         known = table.version if table is not None else None
         version, overrides = _read_stamp_and_overrides(known)
         if table is None or overrides is not None:
             table = _build(version, overrides or {})
             _cache.table = table
             _cache.warned_years.clear()
-        _cache.checked_at = time.monotonic()
+        _cache.valid_until = time.monotonic() + recheck
     return table
 
 
@@ -163,7 +174,7 @@ def invalidate() -> None:
     """Forget the in-process copy (the override services call this; tests too)."""
     with _cache.lock:
         _cache.table = None
-        _cache.checked_at = 0.0
+        _cache.valid_until = 0.0
 
 
 def _offset(d: date) -> int:
@@ -199,20 +210,24 @@ def add_workdays(d: date, n: int) -> date:
     """The ``n``-th working day after ``d`` (``d`` itself is not counted; day 1 is the next working
     day, also when ``d`` is a non-working day). ``n`` = 0 returns ``d``; ``n`` < 0 counts back:
     -1 is the last working day before ``d``."""
-    t = _table()
-    k = _offset(d)
+    # The hot path of every deadline: kept to a few list look-ups (bench/bench_calendar.py).
+    t = _cache.table
+    if t is None or time.monotonic() >= _cache.valid_until:
+        t = _refresh()
+    k = d.toordinal() - _BASE
+    if k < 0 or k > _LAST_K:
+        _offset(d)  # raises the clear error
     if n > 0:
         i = t.cum[k] + n - 1
     elif n < 0:
         i = t.cum[k] - t.flags[k] + n
     else:
         return d
-    if not 0 <= i < len(t.work):
+    if i < 0 or i >= len(t.work):
         raise TongbanError("calendar.out_of_range", f"结果超出工作日历范围（{FIRST_YEAR}–{LAST_YEAR} 年）。")
-    result = t.work[i]
-    if t.unknown[k] or t.unknown[result.toordinal() - _BASE]:
-        _warn_unknown(d.year if t.unknown[k] else result.year)
-    return result
+    if t.unknown[k] or t.work_unknown[i]:
+        _warn_unknown(d.year if t.unknown[k] else t.work[i].year)
+    return t.work[i]
 
 
 def workdays_between(a: date, b: date) -> int:

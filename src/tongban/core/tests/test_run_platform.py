@@ -1,0 +1,146 @@
+"""``manage.py run_platform`` starts web + worker + scheduler, reaches a healthy state and stops
+them all on Ctrl-C; when one child dies it stops the others and exits non-zero.
+
+Runs real processes against a temporary SQLite database; every wait is bounded so the module
+finishes well within 40 s per test."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+DEADLINE = 40.0
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGBAN_")}
+    env.update(
+        {
+            "TONGBAN_VAR_DIR": str(tmp),
+            "TONGBAN_DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "TONGBAN_SECRET_KEY": "run-platform-test-key-not-secret-0123456789",
+            "DJANGO_SETTINGS_MODULE": "tongban.settings",
+            "PYTHONPATH": str(settings.PACKAGE_DIR.parent),
+        }
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def platform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    tmp = tmp_path_factory.mktemp("platform")
+    env = _env(tmp)
+    subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--no-input", "-v", "0"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=120,
+    )
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(env: dict[str, str], port: int) -> tuple[subprocess.Popen[str], list[str]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "django", "run_platform", "--port", str(port)],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return proc, lines
+
+
+def _child_pids(lines: list[str], until: float) -> dict[str, int]:
+    while time.monotonic() < until:
+        for line in lines:
+            found = dict(re.findall(r"(web|worker|scheduler) pid (\d+)", line))
+            if len(found) == 3:
+                return {k: int(v) for k, v in found.items()}
+        time.sleep(0.1)
+    raise AssertionError("run_platform did not report its children:\n" + "".join(lines))
+
+
+def _group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_platform_becomes_healthy_and_stops_on_ctrl_c(platform_env):
+    start = time.monotonic()
+    port = _free_port()
+    proc, lines = _start(platform_env, port)
+    try:
+        pids = _child_pids(lines, start + 15)
+        body: dict[str, object] = {}
+        while time.monotonic() < start + 30:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = json.load(r)
+                if body["worker"]["ok"] and body["scheduler"]["ok"]:  # type: ignore[index]
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, "".join(lines)
+            time.sleep(0.3)
+        assert body.get("status") == "ok", (body, "".join(lines))
+        assert any(f"http://localhost:{port}/" in line for line in lines)
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=max(1.0, start + DEADLINE - time.monotonic())) == 0, "".join(lines)
+        for name, pid in pids.items():
+            assert not _group_alive(pid), f"{name} (pid {pid}) still running"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_platform_stops_everything_when_one_child_dies(platform_env):
+    start = time.monotonic()
+    with socket.socket() as blocker:  # the web server cannot bind: it exits after its retries
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = int(blocker.getsockname()[1])
+        proc, lines = _start(platform_env, port)
+        try:
+            pids = _child_pids(lines, start + 15)
+            code = proc.wait(timeout=max(1.0, start + DEADLINE - time.monotonic()))
+            assert code != 0
+            assert "web 进程意外退出" in "".join(lines)
+            for name, pid in pids.items():
+                assert not _group_alive(pid), f"{name} (pid {pid}) still running"
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
