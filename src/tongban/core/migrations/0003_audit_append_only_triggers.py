@@ -48,7 +48,7 @@ def _run(statements_by_vendor):
                 f"no append-only audit trigger for database vendor {schema_editor.connection.vendor!r}"
             )
         for sql in statements:
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 
