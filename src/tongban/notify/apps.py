@@ -20,8 +20,8 @@ class NotifyConfig(AppConfig):
     verbose_name = _("消息通知")
 
     def ready(self) -> None:
-        from tongban.core import nav, shell
-        from tongban.notify import events, selectors
+        from tongban.core import nav, schedule, shell
+        from tongban.notify import events, selectors, tasks
 
         events.register(
             "notify.test", _("系统测试消息"), default_channels=("inapp", "email", "sms"), order=900
@@ -31,6 +31,7 @@ class NotifyConfig(AppConfig):
         )
 
         shell.register(shell_provider)
+        schedule.register("notify.retry_due_deliveries", tasks.retry_due_deliveries_task, seconds=60)
         nav.register(
             nav.NavItem(
                 key="notify",

@@ -34,6 +34,8 @@ BACKOFF = tuple(timedelta(minutes=2**i) for i in range(MAX_ATTEMPTS))
 # A delivery claimed by a worker that died mid-send becomes due again after this lease.
 SENDING_LEASE = timedelta(minutes=5)
 SMS_MAX_CHARS = 300
+SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_LOST_QUEUED = timedelta(minutes=10)
 
 
 def _now() -> datetime:
@@ -346,11 +348,20 @@ def schedule_retry(*, delivery_id: int, run_after: datetime) -> bool:
 
 
 def deliveries_retry_due(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Enqueue deliveries that are due (retries whose time has come, claims whose worker died,
-    queued rows whose task was lost). Run periodically by the scheduler; returns how many."""
+    """Enqueue deliveries that are due: retries whose time has come, claims whose worker died,
+    queued rows whose task was lost. Run every minute by the scheduler; returns how many.
+
+    With a task backend that supports ``run_after`` the deferred tasks are the normal path and
+    this sweep is a safety net: it waits a grace period before acting, so a busy worker is not
+    handed the same delivery again every minute."""
+    from tongban.notify.tasks import deliver_task
+
     now = now or _now()
-    due = Q(status__in=[DeliveryStatus.FAILED, DeliveryStatus.SENDING], next_attempt_at__lte=now) | Q(
-        status=DeliveryStatus.QUEUED, created_at__lte=now - timedelta(minutes=1)
+    deferred = deliver_task.get_backend().supports_defer
+    grace = SWEEP_GRACE if deferred else timedelta(0)
+    lost_after = SWEEP_LOST_QUEUED if deferred else timedelta(minutes=1)
+    due = Q(status__in=[DeliveryStatus.FAILED, DeliveryStatus.SENDING], next_attempt_at__lte=now - grace) | Q(
+        status=DeliveryStatus.QUEUED, created_at__lte=now - lost_after
     )
     ids = list(
         Delivery.objects.filter(due).order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit]

@@ -132,3 +132,23 @@ def test_email_failure_is_recorded_and_retried(alice, settings, django_capture_o
     assert delivery.last_error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.deliver(delivery_id=delivery.pk, now=delivery.next_attempt_at) == "sent"
+
+
+def test_the_scheduler_runs_the_retry_sweep_every_minute():
+    from tongban.core import schedule
+
+    job = next(j for j in schedule.jobs() if j.job_id == "notify.retry_due_deliveries")
+    assert job.seconds == 60 and job.task is tasks.retry_due_deliveries_task
+
+
+def test_with_deferred_retries_the_sweep_waits_a_grace_period(
+    alice, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["notify"]}
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(users=[alice], event="identity.security", title="宽限")
+    now = timezone.now()
+    assert services.deliveries_retry_due(now=now) == 0  # just queued: the worker will take them
+    assert services.deliveries_retry_due(now=now + services.SWEEP_LOST_QUEUED) == 2  # lost tasks
