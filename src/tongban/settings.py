@@ -200,6 +200,9 @@ EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("TONGBAN_FROM_EMAIL", "tongban@localhost")
 TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "tongban.notify.sms.FileSmsBackend")
 TONGBAN_SMS_FILE = VAR_DIR / "sms.log"
+TONGBAN_SMS_SIGNATURE = os.environ.get("TONGBAN_SMS_SIGNATURE", "通办")  # 【签名】 carriers require
+# Links in e-mails are made absolute with this (the address staff type in the browser).
+TONGBAN_BASE_URL = os.environ.get("TONGBAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 TONGBAN_SMPP = {
     "HOST": os.environ.get("TONGBAN_SMPP_HOST", "127.0.0.1"),
     "PORT": env_int("TONGBAN_SMPP_PORT", 2775),

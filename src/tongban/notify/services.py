@@ -269,7 +269,7 @@ def _send(delivery: Delivery) -> str:
     if delivery.channel == Channel.EMAIL:
         text = note.body
         if note.url:
-            base = getattr(settings, "TONGBAN_BASE_URL", "")
+            base = settings.TONGBAN_BASE_URL if note.url.startswith("/") else ""
             text = f"{text}\n\n{base}{note.url}" if text else f"{base}{note.url}"
         sent = send_mail(
             subject=f"[{settings.TONGBAN_SITE_NAME}] {note.title}",
@@ -281,7 +281,7 @@ def _send(delivery: Delivery) -> str:
             raise OSError(_("邮件未被接受"))
         return ""
     if delivery.channel == Channel.SMS:
-        signature = getattr(settings, "TONGBAN_SMS_SIGNATURE", "通办")
+        signature = settings.TONGBAN_SMS_SIGNATURE
         text = f"【{signature}】{note.title}" + (f"：{note.body}" if note.body else "")
         if len(text) > SMS_MAX_CHARS:
             text = text[: SMS_MAX_CHARS - 1] + "…"

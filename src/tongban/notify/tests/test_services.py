@@ -51,6 +51,7 @@ def test_notify_records_inapp_and_delivers_email_and_sms_after_commit(
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.gov.cn", "bob@example.gov.cn"]
     assert "新设备登录" in mail.outbox[0].subject
+    assert mail.outbox[0].body == "您的账号在新设备上登录。\n\nhttp://127.0.0.1:8000/account/"
     lines = _sms_lines(sms_file)
     assert sorted(line["to"] for line in lines) == ["13800138001", "13800138002"]
     assert lines[0]["text"].startswith("【通办】新设备登录：")
