@@ -628,7 +628,7 @@ def _apply_table(county: County, table: OrgTable) -> ApplyResult:
     new_users, changed_users = [], []
     changed_names: set[str] = set()
     for username, rows in by_user.items():
-        first = next(r for r in rows if r.is_primary)
+        first = next(s for s in rows if s.is_primary)
         user = existing.get(username)
         if user is None:
             user = User(
@@ -669,17 +669,17 @@ def _apply_table(county: County, table: OrgTable) -> ApplyResult:
     for username, rows in by_user.items():
         user = existing[username]
         wanted = []
-        for r in rows:
-            unit = units[r.unit_code]
-            office = offices.get((unit.pk, r.office)) if r.office else None
+        for s in rows:
+            unit = units[s.unit_code]
+            office = offices.get((unit.pk, s.office)) if s.office else None
             wanted.append(
                 (
                     key(
-                        unit.pk, office.pk if office else None, r.title, r.office_phone, r.is_primary, r.sort
+                        unit.pk, office.pk if office else None, s.title, s.office_phone, s.is_primary, s.sort
                     ),
                     unit,
                     office,
-                    r,
+                    s,
                 )
             )
         have = sorted(
@@ -689,17 +689,17 @@ def _apply_table(county: County, table: OrgTable) -> ApplyResult:
         if sorted(w[0] for w in wanted) == have:
             continue
         stale += [p.pk for p in current.get(user.pk, [])]
-        for _k, unit, office, r in wanted:
+        for _k, unit, office, s in wanted:
             fresh.append(
                 Post(
                     county=county,
                     user=user,
                     unit=unit,
                     office=office,
-                    title=r.title,
-                    is_primary=r.is_primary,
-                    sort=r.sort,
-                    office_phone=r.office_phone,
+                    title=s.title,
+                    is_primary=s.is_primary,
+                    sort=s.sort,
+                    office_phone=s.office_phone,
                 )
             )
         if username not in result.created_usernames:

@@ -353,71 +353,71 @@ def validate(table: OrgTable, county: County) -> list[RowError]:
     primary_row: dict[str, StaffRow] = {}
     identity_row: dict[str, StaffRow] = {}
     mobiles: dict[str, str] = {}
-    for r in table.staff:
-        if not r.username:
-            errors.append(RowError(S, r.row, "登录名", _("登录名不能为空。")))
-        elif not USERNAME_RE.match(r.username):
+    for s in table.staff:
+        if not s.username:
+            errors.append(RowError(S, s.row, "登录名", _("登录名不能为空。")))
+        elif not USERNAME_RE.match(s.username):
             errors.append(
-                RowError(S, r.row, "登录名", _("登录名只能包含字母、数字和 _ . @ + -，2 到 150 个字符。"))
+                RowError(S, s.row, "登录名", _("登录名只能包含字母、数字和 _ . @ + -，2 到 150 个字符。"))
             )
-        if not r.full_name:
-            errors.append(RowError(S, r.row, "姓名", _("姓名不能为空。")))
-        elif len(r.full_name) > 64:
-            errors.append(RowError(S, r.row, "姓名", _("姓名过长（最多 64 个字符）。")))
-        if r.mobile and not MOBILE_RE.match(r.mobile):
+        if not s.full_name:
+            errors.append(RowError(S, s.row, "姓名", _("姓名不能为空。")))
+        elif len(s.full_name) > 64:
+            errors.append(RowError(S, s.row, "姓名", _("姓名过长（最多 64 个字符）。")))
+        if s.mobile and not MOBILE_RE.match(s.mobile):
             errors.append(
                 RowError(
-                    S, r.row, "手机", _("手机号码“%(m)s”格式不正确（11 位，以 1 开头）。") % {"m": r.mobile}
+                    S, s.row, "手机", _("手机号码“%(m)s”格式不正确（11 位，以 1 开头）。") % {"m": s.mobile}
                 )
             )
-        if r.email and not EMAIL_RE.match(r.email):
-            errors.append(RowError(S, r.row, "邮箱", _("邮箱格式不正确。")))
-        if r.office_phone and not PHONE_RE.match(r.office_phone):
-            errors.append(RowError(S, r.row, "办公电话", _("办公电话格式不正确（如 0736-8221234）。")))
-        if len(r.title) > 64:
-            errors.append(RowError(S, r.row, "职务", _("职务过长（最多 64 个字符）。")))
-        if not r.unit_code:
-            errors.append(RowError(S, r.row, "单位代码", _("单位代码不能为空。")))
-        elif r.unit_code not in known_codes:
-            errors.append(RowError(S, r.row, "单位代码", _("单位“%(code)s”不存在。") % {"code": r.unit_code}))
-        elif r.office and r.office not in offices_of.get(r.unit_code, set()):
+        if s.email and not EMAIL_RE.match(s.email):
+            errors.append(RowError(S, s.row, "邮箱", _("邮箱格式不正确。")))
+        if s.office_phone and not PHONE_RE.match(s.office_phone):
+            errors.append(RowError(S, s.row, "办公电话", _("办公电话格式不正确（如 0736-8221234）。")))
+        if len(s.title) > 64:
+            errors.append(RowError(S, s.row, "职务", _("职务过长（最多 64 个字符）。")))
+        if not s.unit_code:
+            errors.append(RowError(S, s.row, "单位代码", _("单位代码不能为空。")))
+        elif s.unit_code not in known_codes:
+            errors.append(RowError(S, s.row, "单位代码", _("单位“%(code)s”不存在。") % {"code": s.unit_code}))
+        elif s.office and s.office not in offices_of.get(s.unit_code, set()):
             errors.append(
                 RowError(
                     S,
-                    r.row,
+                    s.row,
                     "科室",
-                    _("单位“%(code)s”没有科室“%(o)s”。") % {"code": r.unit_code, "o": r.office},
+                    _("单位“%(code)s”没有科室“%(o)s”。") % {"code": s.unit_code, "o": s.office},
                 )
             )
-        if not r.username:
+        if not s.username:
             continue
-        if r.is_primary:
-            if r.username in primary_row:
+        if s.is_primary:
+            if s.username in primary_row:
                 errors.append(
                     RowError(
                         S,
-                        r.row,
+                        s.row,
                         "登录名",
                         _("登录名“%(u)s”与第 %(row)d 行重复（每人只能有一个主职）。")
-                        % {"u": r.username, "row": primary_row[r.username].row},
+                        % {"u": s.username, "row": primary_row[s.username].row},
                     )
                 )
             else:
-                primary_row[r.username] = r
-        first = identity_row.setdefault(r.username, r)
-        if first is not r and (r.full_name != first.full_name or (r.mobile and r.mobile != first.mobile)):
+                primary_row[s.username] = s
+        first = identity_row.setdefault(s.username, s)
+        if first is not s and (s.full_name != first.full_name or (s.mobile and s.mobile != first.mobile)):
             errors.append(
                 RowError(
-                    S, r.row, "姓名", _("与第 %(row)d 行同一登录名的姓名或手机不一致。") % {"row": first.row}
+                    S, s.row, "姓名", _("与第 %(row)d 行同一登录名的姓名或手机不一致。") % {"row": first.row}
                 )
             )
-        if r.mobile and first is r:
-            other = mobiles.setdefault(r.mobile, r.username)
-            if other != r.username:
-                errors.append(RowError(S, r.row, "手机", _("手机号码与登录名“%(u)s”重复。") % {"u": other}))
-    for username, r in identity_row.items():
+        if s.mobile and first is s:
+            other = mobiles.setdefault(s.mobile, s.username)
+            if other != s.username:
+                errors.append(RowError(S, s.row, "手机", _("手机号码与登录名“%(u)s”重复。") % {"u": other}))
+    for username, s in identity_row.items():
         if username not in primary_row:
-            errors.append(RowError(S, r.row, "是否主职", _("登录名“%(u)s”没有主职。") % {"u": username}))
+            errors.append(RowError(S, s.row, "是否主职", _("登录名“%(u)s”没有主职。") % {"u": username}))
     if primary_row:
         elsewhere = set(
             Post.objects.filter(user__username__in=list(primary_row), is_primary=True)
@@ -425,9 +425,9 @@ def validate(table: OrgTable, county: County) -> list[RowError]:
             .values_list("user__username", flat=True)
         )
         for username in sorted(elsewhere):
-            r = primary_row[username]
+            s = primary_row[username]
             errors.append(
-                RowError(S, r.row, "登录名", _("登录名“%(u)s”已在其他县任主职。") % {"u": username})
+                RowError(S, s.row, "登录名", _("登录名“%(u)s”已在其他县任主职。") % {"u": username})
             )
     errors.sort(key=lambda e: (0 if e.sheet == U else 1, e.row, e.column))
     return errors
