@@ -243,8 +243,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- the county -----------------------------------------------------------------------------
 TONGBAN_SITE_NAME = os.environ.get("TONGBAN_SITE_NAME", _("通办 · 县电子政务平台"))
+# /healthz reports the worker / scheduler as down when their heartbeat is older than this.
 TONGBAN_HEARTBEAT_STALE_SECONDS = env_int("TONGBAN_HEARTBEAT_STALE_SECONDS", 180)
-TONGBAN_AUDIT_RETENTION_DAYS = max(180, env_int("TONGBAN_AUDIT_RETENTION_DAYS", 365))  # GB/T 22239 ≥ 6 months
+# The scheduler leader renews its database lease every RENEW seconds; a standby takes over once
+# the lease (LEASE seconds) runs out.
+TONGBAN_SCHEDULER_RENEW_SECONDS = env_int("TONGBAN_SCHEDULER_RENEW_SECONDS", 15)
+TONGBAN_SCHEDULER_LEASE_SECONDS = env_int("TONGBAN_SCHEDULER_LEASE_SECONDS", 45)
+# Each process re-reads the working-day calendar's version stamp at most this often (seconds).
+TONGBAN_CALENDAR_RECHECK_SECONDS = env_int("TONGBAN_CALENDAR_RECHECK_SECONDS", 5)
+# Audit log retention (GB/T 22239-2019 8.1.4.3 d: kept at least six months, protected against
+# deletion and alteration). The application never deletes audit records: database triggers
+# (core migration 0003) refuse UPDATE and DELETE on core_auditrecord, so every record is kept at
+# least this long — in practice for ever; archiving older records is a DBA task done with
+# `manage.py audit_verify` first. The floor of 180 days cannot be lowered by configuration.
+TONGBAN_AUDIT_RETENTION_DAYS = max(180, env_int("TONGBAN_AUDIT_RETENTION_DAYS", 365))
 
 LOGGING = {
     "version": 1,
