@@ -316,7 +316,8 @@ def _heartbeat_status(hb: Heartbeat | None, stale: int) -> dict[str, Any]:
     if hb is None:
         return {"last_seen": None, "age_seconds": None, "ok": False}
     age = (timezone.now() - hb.at).total_seconds()
-    return {"last_seen": hb.at.isoformat(), "age_seconds": round(age, 1), "ok": age <= stale, "info": hb.info}
+    # No host names or process ids: /healthz is open to anyone who can reach the server.
+    return {"last_seen": hb.at.isoformat(), "age_seconds": round(age, 1), "ok": age <= stale}
 
 
 @never_cache
@@ -342,9 +343,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body["cache"] = _cache_status()
     body["worker"] = _heartbeat_status(beats.get("worker"), stale)
     body["scheduler"] = _heartbeat_status(beats.get("scheduler"), stale)
-    if lease is not None:
-        body["scheduler"]["leader"] = lease.holder
-        body["scheduler"]["lease_expires_at"] = lease.expires_at.isoformat()
+    body["scheduler"]["lease_held"] = lease is not None and lease.expires_at >= timezone.now()
     if not (body["cache"]["ok"] and body["worker"]["ok"] and body["scheduler"]["ok"]):
         body["status"] = "degraded"
     return JsonResponse(body, status=200)
