@@ -53,6 +53,14 @@ def test_workdays_unknown_year_notes_it():
     assert "请录入 2031 年节假日安排" in err.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    # The scheduler drops stale connections between jobs; inside a test transaction that would
+    # close the test's own connection (PostgreSQL).
+    with mock.patch("tongban.core.management.commands.scheduler.close_old_connections"):
+        yield
+
+
 def _scheduler(holder: str) -> SchedulerCommand:
     cmd = SchedulerCommand(stdout=StringIO())
     cmd.holder = holder
