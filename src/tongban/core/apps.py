@@ -18,16 +18,16 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(dbguard.register_sqlite_functions, dispatch_uid="tongban_audit_guard")
         checks.register_all()
-        nav.register(nav.NavItem(key="home", label=_("工作台"), url_name="core:home", icon="🏠", order=0))
+        nav.register(nav.NavItem(key="home", label=_("工作台"), url_name="core:home", icon="bi-house", order=0))
         nav.register(
-            nav.NavItem(key="calendar", label=_("工作日历"), url_name="core:calendar", icon="📅", order=80)
+            nav.NavItem(key="calendar", label=_("工作日历"), url_name="core:calendar", icon="bi-calendar3", order=80)
         )
         nav.register(
             nav.NavItem(
                 key="audit",
                 label=_("审计日志"),
                 url_name="core:audit_log",
-                icon="🧾",
+                icon="bi-journal-text",
                 order=90,
                 visible=_is_audit_admin,
             )

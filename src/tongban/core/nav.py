@@ -15,7 +15,7 @@ class NavItem:
     key: str
     label: Any  # lazy translation
     url_name: str
-    icon: str = "•"
+    icon: str = "bi-dot"  # a Bootstrap Icons class (static/vendor/bootstrap-icons-*)
     section: Any = ""
     order: int = 100
     visible: Callable[[Any], bool] = field(default=lambda user: bool(user.is_authenticated))

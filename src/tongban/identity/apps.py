@@ -24,12 +24,12 @@ class IdentityConfig(AppConfig):
         shell.register(_account_url)
         section = _("系统管理")
         items = [
-            ("identity.users", _("账号管理"), "identity:users", "👥", 900, "system"),
-            ("identity.policy", _("安全策略"), "identity:security_policy", "🛡️", 910, "security"),
-            ("identity.locked", _("锁定账号"), "identity:security_locked", "🔒", 911, "security"),
-            ("identity.keys", _("电子钥匙管理"), "identity:security_keys", "🔑", 912, "security"),
-            ("identity.tokens", _("接口令牌"), "identity:security_tokens", "🎫", 913, "security"),
-            ("identity.admins", _("三员名单"), "identity:security_admins", "🧾", 914, "security"),
+            ("identity.users", _("账号管理"), "identity:users", "bi-person-badge", 900, "system"),
+            ("identity.policy", _("安全策略"), "identity:security_policy", "bi-shield-lock", 910, "security"),
+            ("identity.locked", _("锁定账号"), "identity:security_locked", "bi-lock", 911, "security"),
+            ("identity.keys", _("电子钥匙管理"), "identity:security_keys", "bi-key", 912, "security"),
+            ("identity.tokens", _("接口令牌"), "identity:security_tokens", "bi-braces-asterisk", 913, "security"),
+            ("identity.admins", _("三员名单"), "identity:security_admins", "bi-people", 914, "security"),
         ]
         for key, label, url_name, icon, order, role in items:
             nav.register(

@@ -37,7 +37,7 @@ class NotifyConfig(AppConfig):
                 key="notify",
                 label=_("消息通知"),
                 url_name="notify:list",
-                icon="🔔",
+                icon="bi-bell",
                 order=5,
                 badge=lambda user: selectors.unread_count(user=user),
             )
@@ -47,7 +47,7 @@ class NotifyConfig(AppConfig):
                 key="notify_deliveries",
                 label=_("投递记录"),
                 url_name="notify:deliveries",
-                icon="📨",
+                icon="bi-send-check",
                 section=_("系统管理"),
                 order=960,
                 visible=lambda user: bool(getattr(user, "is_system_admin", False)),

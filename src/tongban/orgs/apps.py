@@ -38,7 +38,7 @@ class OrgsConfig(AppConfig):
 
         nav.register(
             nav.NavItem(
-                key="addressbook", label=_("通讯录"), url_name="orgs:addressbook", icon="📇", order=20
+                key="addressbook", label=_("通讯录"), url_name="orgs:addressbook", icon="bi-journal-bookmark", order=20
             )
         )
         nav.register(
@@ -46,7 +46,7 @@ class OrgsConfig(AppConfig):
                 key="orgs_admin",
                 label=_("组织机构"),
                 url_name="orgs:unit_list",
-                icon="🏢",
+                icon="bi-diagram-3",
                 section=_("系统管理"),
                 order=900,
                 visible=lambda user: bool(user.is_authenticated and user.is_system_admin),
@@ -57,7 +57,7 @@ class OrgsConfig(AppConfig):
                 key="orgs_staff",
                 label=_("人员管理"),
                 url_name="orgs:staff_list",
-                icon="👥",
+                icon="bi-people",
                 section=_("系统管理"),
                 order=901,
                 visible=lambda user: bool(user.is_authenticated and user.is_system_admin),
@@ -68,7 +68,7 @@ class OrgsConfig(AppConfig):
                 key="orgs_roles",
                 label=_("业务角色"),
                 url_name="orgs:roles",
-                icon="🔑",
+                icon="bi-person-gear",
                 section=_("系统管理"),
                 order=910,
                 visible=lambda user: bool(user.is_authenticated and user.is_security_admin),
