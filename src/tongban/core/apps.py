@@ -14,10 +14,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from tongban.core import checks, dbguard, nav, schedule, tasks
+        from tongban.core import dbguard, nav, schedule, tasks
 
         connection_created.connect(dbguard.register_sqlite_functions, dispatch_uid="tongban_audit_guard")
-        checks.register_all()
         nav.register(nav.NavItem(key="home", label=_("工作台"), url_name="core:home", icon="bi-house", order=0))
         nav.register(
             nav.NavItem(key="calendar", label=_("工作日历"), url_name="core:calendar", icon="bi-calendar3", order=80)

@@ -1,4 +1,4 @@
-"""/healthz, the worker heartbeat task, the schedule registry, the scheduler lease, system checks."""
+"""/healthz, the worker heartbeat task, the schedule registry, the scheduler lease, and the scheduler lease."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 
-from tongban.core import checks, schedule, tasks
+from tongban.core import schedule, tasks
 from tongban.core.lease import lease_acquire, lease_holder, lease_release
 from tongban.core.models import Heartbeat
 
@@ -84,23 +83,3 @@ def test_released_lease_is_taken_at_once():
     assert lease_acquire(holder="a", seconds=45)
     lease_release(holder="a")
     assert lease_acquire(holder="b", seconds=45)
-
-
-def test_superuser_check(make_user):
-    assert not [m for m in checks.superuser_in_use() if m.id == "tongban.W001"]
-    su = make_user("installer", is_superuser=True, is_staff=True)
-    assert not checks.superuser_in_use()  # never logged in: installation only
-    su.last_login = timezone.now()
-    su.save(update_fields=["last_login"])
-    messages = checks.superuser_in_use()
-    assert [m.id for m in messages] == ["tongban.W001"]
-    assert "超级用户仅用于安装，日常运维请使用三员账号" in messages[0].msg
-    su.is_active = False
-    su.save(update_fields=["is_active"])
-    assert not checks.superuser_in_use()
-
-
-def test_superuser_warning_shows_in_plain_check(make_user, capsys):
-    make_user("installer2", is_superuser=True, is_staff=True, last_login=timezone.now())
-    call_command("check", databases=["default"])
-    assert "tongban.W001" in capsys.readouterr().err
