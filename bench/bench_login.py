@@ -1,4 +1,4 @@
-"""Login server time: password (the real argon2id hasher, m=19 MiB t=2 p=1) + electronic key
+"""Login server time: password (the real argon2id hasher, m=12 MiB t=3 p=2) + electronic key
 (WebAuthn assertion from a software EC P-256 credential), through the Django test client.
 
 Timed per login: POST /account/login/ (password check, axes, session), POST the key options and
@@ -62,7 +62,7 @@ def main() -> None:
 
     assert settings.PASSWORD_HASHERS[0] == "tongban.identity.hashers.TongbanArgon2PasswordHasher"
     user = services.user_create(actor=None, username="bench", full_name="测试用户", password=PASSWORD)
-    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$"), user.password[:40]
+    assert user.password.startswith("argon2$argon2id$v=19$m=12288,t=3,p=2$"), user.password[:40]
 
     client = Client(HTTP_HOST="localhost")
     authenticator = SoftAuthenticator()

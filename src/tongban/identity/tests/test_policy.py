@@ -79,7 +79,7 @@ def test_argon2_hasher_parameters():
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     encoded = make_password("Passw0rd!2024", hasher="argon2")
-    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert encoded.startswith("argon2$argon2id$v=19$m=12288,t=3,p=2$")
     assert isinstance(identify_hasher(encoded), TongbanArgon2PasswordHasher)
     assert check_password("Passw0rd!2024", encoded)
     assert not get_hasher("argon2").must_update(encoded)
