@@ -37,6 +37,8 @@ lint: install
 bench: install
 	$(PY) bench/run.py
 
+## make messages: refresh locale/en/LC_MESSAGES/django.po from the sources and compile django.mo (commit both).
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'static/*' --ignore 'var/*' --ignore '*/tests/*' --ignore 'bench/*'
 messages: install
-	cd src/tongban && ../../$(PY) ../../manage.py makemessages -l en --ignore 'tests/*'
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l en $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages -l en $(MESSAGES_IGNORE)
