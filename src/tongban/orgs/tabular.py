@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tongban.orgs.models import County, Office, Post, Unit, UnitKind
@@ -33,7 +34,9 @@ STAFF_HEADERS = ["登录名", "姓名", "手机", "邮箱", "单位代码", "科
 REQUIRED_UNIT = {"单位代码", "单位名称", "类型"}
 REQUIRED_STAFF = {"登录名", "姓名", "单位代码", "是否主职"}
 OFFICE_SEP = "、"
-KIND_BY_LABEL = {str(label): value for value, label in UnitKind.choices}
+# The file format is Chinese whatever the user's language: build the map from the Chinese labels.
+with translation.override("zh-hans"):
+    KIND_BY_LABEL = {str(label): value for value, label in UnitKind.choices}
 LABEL_BY_KIND = {value: label for label, value in KIND_BY_LABEL.items()}
 YES = {"是", "主职", "y", "yes", "true", "1"}
 NO = {"否", "兼职", "n", "no", "false", "0"}

@@ -262,3 +262,16 @@ def test_import_page_shows_error_table(client, county, accounts):
     assert _state() == before
     response = client.post(reverse("orgs:import"), {"file": SimpleUploadedFile("evil.xlsx", b"<html>")})
     assert "不是 XLSX" in response.content.decode()
+
+
+def test_unit_kinds_in_files_are_chinese_even_when_first_loaded_in_english():
+    import importlib
+
+    from django.utils import translation
+
+    from tongban.orgs import tabular
+
+    with translation.override("en"):
+        reloaded = importlib.reload(tabular)
+    assert "乡镇" in reloaded.KIND_BY_LABEL
+    assert all(not label.isascii() for label in reloaded.KIND_BY_LABEL)
