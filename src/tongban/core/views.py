@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tongban.core import audit, audit_units, selectors, services
 from tongban.core import calendar as workcal
+from tongban.core import home as home_panels
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.core.forms import AuditFilterForm, CalendarOverrideForm, CalendarRemoveForm
 from tongban.core.models import Heartbeat, SchedulerLease
@@ -33,7 +34,14 @@ from tongban.core.models import Heartbeat, SchedulerLease
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    missing_years: list[int] = []
+    if getattr(request.user, "admin_role", "") == "system":
+        missing_years = workcal.years_missing_schedule()
+    return render(
+        request,
+        "core/home.html",
+        {"panels": home_panels.render_panels(request), "missing_years": missing_years},
+    )
 
 
 @require_POST

@@ -14,13 +14,21 @@ def shell_provider(request: HttpRequest) -> dict[str, Any]:
     return {"notify_unread": selectors.unread_count(user=request.user), "notify_url": reverse("notify:list")}
 
 
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Workbench panel: the five latest notifications, unread first."""
+    from tongban.notify import selectors
+
+    latest = list(selectors.notifications_for(user=request.user)[:5])
+    return {"latest": latest}
+
+
 class NotifyConfig(AppConfig):
     name = "tongban.notify"
     label = "notify"
     verbose_name = _("消息通知")
 
     def ready(self) -> None:
-        from tongban.core import nav, schedule, shell
+        from tongban.core import home, nav, schedule, shell
         from tongban.notify import events, selectors, tasks
 
         events.register(
@@ -31,6 +39,9 @@ class NotifyConfig(AppConfig):
         )
 
         shell.register(shell_provider)
+        home.register(
+            home.HomePanel(key="notify", template="notify/_home_panel.html", context=home_panel, order=10)
+        )
         schedule.register("notify.retry_due_deliveries", tasks.retry_due_deliveries_task, seconds=60)
         nav.register(
             nav.NavItem(

@@ -28,17 +28,37 @@ def _audit_unit_choices() -> list[tuple[int, str]]:
     return unit_choices()
 
 
+def _home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Workbench panel: my posts, business roles and (for leaders) the units I am in charge of."""
+    from tongban.orgs import selectors
+
+    user = request.user
+    return {
+        "posts": list(selectors.posts_of(user)),
+        "roles": list(selectors.roles_of(user)),
+        "duties": list(selectors.duties_of(user)),
+    }
+
+
 class OrgsConfig(AppConfig):
     name = "tongban.orgs"
     label = "orgs"
     verbose_name = _("组织机构")
 
     def ready(self) -> None:
-        from tongban.core import nav, shell
+        from tongban.core import home, nav, shell
+
+        home.register(
+            home.HomePanel(key="orgs", template="orgs/_home_panel.html", context=_home_panel, order=20)
+        )
 
         nav.register(
             nav.NavItem(
-                key="addressbook", label=_("通讯录"), url_name="orgs:addressbook", icon="bi-journal-bookmark", order=20
+                key="addressbook",
+                label=_("通讯录"),
+                url_name="orgs:addressbook",
+                icon="bi-journal-bookmark",
+                order=20,
             )
         )
         nav.register(
