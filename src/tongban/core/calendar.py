@@ -29,6 +29,7 @@ import chinese_calendar
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import TongbanError
 
@@ -181,7 +182,9 @@ def _offset(d: date) -> int:
     k = d.toordinal() - _BASE
     if not 0 <= k <= _END - _BASE:
         raise TongbanError(
-            "calendar.out_of_range", f"日期 {d.isoformat()} 超出工作日历范围（{FIRST_YEAR}–{LAST_YEAR} 年）。"
+            "calendar.out_of_range",
+            _("日期 %(date)s 超出工作日历范围（%(first)d–%(last)d 年）。")
+            % {"date": d.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
         )
     return k
 
@@ -191,7 +194,7 @@ def _warn_unknown(year: int) -> None:
         _cache.warned_years.add(year)
         logger.warning("%s 年的节假日安排未知，按周末加调整计算；请录入 %s 年节假日安排", year, year)
     warnings.warn(
-        f"{year} 年的节假日安排未知，按周末加调整计算；请录入 {year} 年节假日安排",
+        _("%(year)d 年的节假日安排未知，按周末加调整计算；请录入 %(year)d 年节假日安排") % {"year": year},
         CalendarFallbackWarning,
         stacklevel=3,
     )
@@ -224,7 +227,10 @@ def add_workdays(d: date, n: int) -> date:
     else:
         return d
     if i < 0 or i >= len(t.work):
-        raise TongbanError("calendar.out_of_range", f"结果超出工作日历范围（{FIRST_YEAR}–{LAST_YEAR} 年）。")
+        raise TongbanError(
+            "calendar.out_of_range",
+            _("结果超出工作日历范围（%(first)d–%(last)d 年）。") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
     if t.unknown[k] or t.work_unknown[i]:
         _warn_unknown(d.year if t.unknown[k] else t.work[i].year)
     return t.work[i]

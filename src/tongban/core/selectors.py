@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import PermissionDenied
 from tongban.core.models import AuditRecord
@@ -37,7 +38,7 @@ def audit_records(
 ) -> QuerySet[AuditRecord]:
     """Audit records, newest first, matching the filters (dates are local days, both inclusive)."""
     if not can_read_audit_log(user):
-        raise PermissionDenied("core.audit_forbidden", "只有审计管理员可以查看审计日志。")
+        raise PermissionDenied("core.audit_forbidden", _("只有审计管理员可以查看审计日志。"))
     qs = AuditRecord.objects.order_by("-seq")
     if actor:
         qs = qs.filter(actor_name__icontains=actor)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -60,11 +61,11 @@ def large_text(request: HttpRequest) -> HttpResponse:
 
 KIND_LABELS = {
     "workday": "",
-    "weekend": "休",
-    "holiday": "休",
-    "adjusted_workday": "班",
-    "override_holiday": "休",
-    "override_workday": "班",
+    "weekend": pgettext_lazy("calendar day mark", "休"),
+    "holiday": pgettext_lazy("calendar day mark", "休"),
+    "adjusted_workday": pgettext_lazy("calendar day mark", "班"),
+    "override_holiday": pgettext_lazy("calendar day mark", "休"),
+    "override_workday": pgettext_lazy("calendar day mark", "班"),
 }
 
 
@@ -79,7 +80,15 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
         year = today.year
     year = min(max(year, workcal.FIRST_YEAR), workcal.LAST_YEAR)
     days = {d.date: d for d in workcal.year_days(year)}
-    weekday_names = [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")]
+    weekday_names = [
+        pgettext("weekday", "一"),
+        pgettext("weekday", "二"),
+        pgettext("weekday", "三"),
+        pgettext("weekday", "四"),
+        pgettext("weekday", "五"),
+        pgettext("weekday", "六"),
+        pgettext("weekday", "日"),
+    ]
     months = []
     for month in range(1, 13):
         weeks = []
@@ -92,7 +101,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
                         "day": d.day if info else "",
                         "iso": d.isoformat(),
                         "kind": info.kind if info else "blank",
-                        "mark": KIND_LABELS.get(info.kind, "") if info else "",
+                        "mark": str(KIND_LABELS.get(info.kind, "")) if info else "",
                         "name": info.name if info else "",
                         "today": d == today,
                     }

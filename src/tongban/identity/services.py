@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from tongban.core import audit
@@ -53,11 +54,15 @@ def user_create(
     username = username.strip()
     full_name = full_name.strip()
     if not username:
-        raise TongbanError("identity.username_required", "请填写登录名。", field="username")
+        raise TongbanError("identity.username_required", _("请填写登录名。"), field="username")
     if not full_name:
-        raise TongbanError("identity.name_required", "请填写姓名。", field="full_name")
+        raise TongbanError("identity.name_required", _("请填写姓名。"), field="full_name")
     if User.objects.filter(username=username).exists():
-        raise TongbanError("identity.username_taken", f"登录名“{username}”已被使用。", field="username")
+        raise TongbanError(
+            "identity.username_taken",
+            _("登录名“%(username)s”已被使用。") % {"username": username},
+            field="username",
+        )
     user = User(
         username=username,
         full_name=full_name,
@@ -88,13 +93,15 @@ def user_update(
     allowed = {"full_name", "mobile", "email", "is_active"}
     unknown = set(changes) - allowed
     if unknown:
-        raise TongbanError("identity.bad_field", f"不能修改字段：{', '.join(sorted(unknown))}")
+        raise TongbanError(
+            "identity.bad_field", _("不能修改字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     old = _user_snapshot(user)
     for key, value in changes.items():
         setattr(user, key, value.strip() if isinstance(value, str) else value)
     if "full_name" in changes:
         if not user.full_name:
-            raise TongbanError("identity.name_required", "请填写姓名。", field="full_name")
+            raise TongbanError("identity.name_required", _("请填写姓名。"), field="full_name")
         user.pinyin, user.pinyin_initials = name_pinyin(user.full_name)
     new = _user_snapshot(user)
     if new == old:
@@ -125,7 +132,7 @@ def _require_role(actor: User | None, role: str) -> None:
     if actor is None:
         return
     if not actor.is_active or actor.admin_role != role:
-        raise PermissionDenied("identity.forbidden", "您没有执行此操作的权限。")
+        raise PermissionDenied("identity.forbidden", _("您没有执行此操作的权限。"))
 
 
 # --- security policy ------------------------------------------------------------------------
@@ -158,13 +165,17 @@ def policy_update(
     _require_role(actor, AdminRole.SECURITY)
     unknown = set(changes) - set(POLICY_FIELDS)
     if unknown:
-        raise TongbanError("identity.bad_field", f"不能修改字段：{', '.join(sorted(unknown))}")
+        raise TongbanError(
+            "identity.bad_field", _("不能修改字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     for name, (low, high) in _POLICY_LIMITS.items():
         if name in changes:
             value = int(changes[name])
             if not low <= value <= high:
                 raise TongbanError(
-                    "identity.policy_out_of_range", f"取值应在 {low} 到 {high} 之间。", field=name
+                    "identity.policy_out_of_range",
+                    _("取值应在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high},
+                    field=name,
                 )
             changes[name] = value
     if "require_key" in changes:
@@ -173,7 +184,7 @@ def policy_update(
         selectors.policy_row()
         row = SecurityPolicy.objects.select_for_update().get(id=1)
         if expected_version is not None and row.version != expected_version:
-            raise TongbanError("identity.policy_stale", "安全策略已被他人修改，请刷新页面后重试。")
+            raise TongbanError("identity.policy_stale", _("安全策略已被他人修改，请刷新页面后重试。"))
         old = {f: getattr(row, f) for f in POLICY_FIELDS}
         new = {**old, **changes}
         if new == old:
@@ -197,7 +208,7 @@ def password_change(
 ) -> User:
     """A user changes their own password (checked against the policy)."""
     if actor.pk != user.pk:
-        raise PermissionDenied("identity.forbidden", "只能修改自己的密码。")
+        raise PermissionDenied("identity.forbidden", _("只能修改自己的密码。"))
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
@@ -243,7 +254,7 @@ def user_set_active(
     """System administrator: enable or disable an account (a disabled account cannot log in)."""
     _require_role(actor, AdminRole.SYSTEM)
     if actor is not None and actor.pk == user.pk and not active:
-        raise TongbanError("identity.disable_self", "不能停用自己的账号。")
+        raise TongbanError("identity.disable_self", _("不能停用自己的账号。"))
     return user_update(
         actor=actor,
         user=user,
@@ -261,12 +272,12 @@ def admin_role_grant(
     """Give (or take away, role "") one of the three administrator roles. One field, so an account
     can never hold two of them (GB/T 22239-2019 8.1.4.2); the superuser is for installation only."""
     if actor is not None:
-        raise PermissionDenied("identity.forbidden", "管理员角色只能由安装人员在服务器上设置。")
+        raise PermissionDenied("identity.forbidden", _("管理员角色只能由安装人员在服务器上设置。"))
     if role not in AdminRole.values:
-        raise TongbanError("identity.bad_role", f"未知的管理员角色：{role}")
+        raise TongbanError("identity.bad_role", _("未知的管理员角色：%(role)s") % {"role": role})
     if user.is_superuser:
         raise TongbanError(
-            "identity.superuser_role", "超级用户仅用于安装，不能担任三员。请为管理员另建普通账号。"
+            "identity.superuser_role", _("超级用户仅用于安装，不能担任三员。请为管理员另建普通账号。")
         )
     old = user.admin_role
     if old == role:
@@ -299,10 +310,10 @@ def key_add(
 ) -> WebAuthnCredential:
     """Save a verified key (``credential`` from webauthn_rp.verify_registration) for ``user``."""
     if actor.pk != user.pk:
-        raise PermissionDenied("identity.forbidden", "只能为自己的账号登记电子钥匙。")
-    name = (name or "").strip()[:64] or "电子钥匙"
+        raise PermissionDenied("identity.forbidden", _("只能为自己的账号登记电子钥匙。"))
+    name = (name or "").strip()[:64] or _("电子钥匙")
     if WebAuthnCredential.objects.filter(credential_id=credential["credential_id"]).exists():
-        raise TongbanError("identity.key_exists", "这把电子钥匙已经登记过了。")
+        raise TongbanError("identity.key_exists", _("这把电子钥匙已经登记过了。"))
     with transaction.atomic():
         key = WebAuthnCredential.objects.create(
             user=user,
@@ -327,7 +338,7 @@ def access_key(*, key_id: int, user: User) -> WebAuthnCredential:
     """A key of the user's own; another person's key is 'not found'."""
     key = WebAuthnCredential.objects.filter(pk=key_id, user=user).first()
     if key is None:
-        raise NotFound("identity.key_not_found", "电子钥匙不存在。")
+        raise NotFound("identity.key_not_found", _("电子钥匙不存在。"))
     return key
 
 
@@ -335,10 +346,10 @@ def key_rename(
     *, actor: User, key: WebAuthnCredential, name: str, request: HttpRequest | None = None
 ) -> WebAuthnCredential:
     if key.user_id != actor.pk:
-        raise PermissionDenied("identity.forbidden", "只能管理自己的电子钥匙。")
+        raise PermissionDenied("identity.forbidden", _("只能管理自己的电子钥匙。"))
     name = name.strip()[:64]
     if not name:
-        raise TongbanError("identity.key_name_required", "请填写电子钥匙的名称。", field="name")
+        raise TongbanError("identity.key_name_required", _("请填写电子钥匙的名称。"), field="name")
     if name == key.name:
         return key
     with transaction.atomic():
@@ -358,13 +369,13 @@ def key_rename(
 
 def key_remove(*, actor: User, key: WebAuthnCredential, request: HttpRequest | None = None) -> None:
     if key.user_id != actor.pk:
-        raise PermissionDenied("identity.forbidden", "只能管理自己的电子钥匙。")
+        raise PermissionDenied("identity.forbidden", _("只能管理自己的电子钥匙。"))
     with transaction.atomic():
         remaining = WebAuthnCredential.objects.select_for_update().filter(user_id=key.user_id).count()
         if remaining <= 1 and selectors.security_policy().require_key:
             raise TongbanError(
                 "identity.last_key",
-                "安全策略要求使用电子钥匙登录，不能移除最后一把钥匙。请先登记新钥匙，或联系安全管理员。",
+                _("安全策略要求使用电子钥匙登录，不能移除最后一把钥匙。请先登记新钥匙，或联系安全管理员。"),
             )
         snapshot = {"user": actor.username, "name": key.name, "credential_id": key.credential_id[:16]}
         audit.record(
@@ -438,7 +449,7 @@ def key_enrol(
     with transaction.atomic():
         enrolment = selectors.live_enrolment_codes(user).select_for_update().filter(pk=enrolment_id).first()
         if enrolment is None:
-            raise TongbanError("identity.bad_enrolment_code", "登记码无效或已过期，请联系安全管理员。")
+            raise TongbanError("identity.bad_enrolment_code", _("登记码无效或已过期，请联系安全管理员。"))
         enrolment.used_at = timezone.now()
         enrolment.save(update_fields=["used_at"])
         return key_add(
@@ -504,7 +515,7 @@ def api_token_create(*, actor: User | None, user: User, name: str = "") -> tuple
     """Create a bearer token for an integration; returns the token text, shown once."""
     _require_role(actor, AdminRole.SECURITY)
     if not user.is_active:
-        raise TongbanError("identity.user_inactive", "该账号已停用，不能创建令牌。")
+        raise TongbanError("identity.user_inactive", _("该账号已停用，不能创建令牌。"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

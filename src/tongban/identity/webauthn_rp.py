@@ -11,6 +11,7 @@ from typing import Any
 import webauthn
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
@@ -50,7 +51,7 @@ def _require_origin(request: HttpRequest) -> list[str]:
     if not origins:
         raise TongbanError(
             "identity.key_wrong_host",
-            f"电子钥匙只能在 {rp_id()} 网址下使用，请使用该网址访问本平台。",
+            _("电子钥匙只能在 %(host)s 网址下使用，请使用该网址访问本平台。") % {"host": rp_id()},
         )
     return origins
 
@@ -92,7 +93,7 @@ def registration_options(request: HttpRequest, user: User) -> dict[str, Any]:
 def _pop_challenge(request: HttpRequest, purpose: str, user: User) -> bytes:
     data = request.session.pop(CHALLENGE_KEY, None)
     if not isinstance(data, dict) or data.get("purpose") != purpose or data.get("uid") != user.pk:
-        raise TongbanError("identity.key_no_challenge", "电子钥匙验证已过期，请重新操作。")
+        raise TongbanError("identity.key_no_challenge", _("电子钥匙验证已过期，请重新操作。"))
     return base64url_to_bytes(str(data["c"]))
 
 
@@ -107,7 +108,7 @@ def verify_registration(request: HttpRequest, user: User, credential: dict[str, 
             expected_origin=_require_origin(request),
         )
     except (WebAuthnException, KeyError, ValueError, TypeError) as exc:
-        raise TongbanError("identity.key_register_failed", "电子钥匙登记未通过验证，请重试。") from exc
+        raise TongbanError("identity.key_register_failed", _("电子钥匙登记未通过验证，请重试。")) from exc
     response = credential.get("response") or {}
     transports = [str(t) for t in response.get("transports") or [] if isinstance(t, str)][:8]
     return {
@@ -141,7 +142,7 @@ def verify_assertion(
     cred_id = str(credential.get("id") or "")
     key = WebAuthnCredential.objects.filter(user=user, credential_id=cred_id).first()
     if key is None:
-        raise TongbanError("identity.key_unknown", "这把电子钥匙未登记在您的账号下。")
+        raise TongbanError("identity.key_unknown", _("这把电子钥匙未登记在您的账号下。"))
     try:
         verified = webauthn.verify_authentication_response(
             credential=credential,
@@ -152,7 +153,7 @@ def verify_assertion(
             credential_current_sign_count=key.sign_count,
         )
     except (WebAuthnException, KeyError, ValueError, TypeError) as exc:
-        raise TongbanError("identity.key_assertion_failed", "电子钥匙验证未通过。") from exc
+        raise TongbanError("identity.key_assertion_failed", _("电子钥匙验证未通过。")) from exc
     return key, int(verified.new_sign_count)
 
 

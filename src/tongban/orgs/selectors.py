@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Window
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import NotFound, PermissionDenied
 from tongban.identity.models import User
@@ -29,7 +30,7 @@ def county_for_user(user: Any) -> County | None:
 def access_county(user: Any) -> County:
     county = county_for_user(user)
     if county is None:
-        raise NotFound("orgs.no_county", "尚未建立县的组织机构，请先导入或运行 seed_demo。")
+        raise NotFound("orgs.no_county", _("尚未建立县的组织机构，请先导入或运行 seed_demo。"))
     return county
 
 
@@ -143,14 +144,14 @@ def unit_tree_groups(county: County) -> list[TreeGroup]:
 def access_unit(unit_id: int, user: Any, *, include_inactive: bool = False) -> Unit:
     """A unit of the user's county (a unit of another county is not found)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        raise PermissionDenied("orgs.login_required", "请先登录。")
+        raise PermissionDenied("orgs.login_required", _("请先登录。"))
     county = county_for_user(user)
     qs = Unit.objects.filter(pk=unit_id)
     if not include_inactive:
         qs = qs.filter(is_active=True)
     unit = qs.select_related("parent", "county").first()
     if unit is None or county is None or unit.county_id != county.pk:
-        raise NotFound("orgs.unit_not_found", "单位不存在。")
+        raise NotFound("orgs.unit_not_found", _("单位不存在。"))
     return unit
 
 
@@ -334,7 +335,7 @@ def access_staff(user_id: int, actor: Any) -> User:
     county = county_for_user(actor)
     user = User.objects.filter(pk=user_id).first()
     if user is None or county is None or not Post.objects.filter(user=user, county=county).exists():
-        raise NotFound("orgs.staff_not_found", "人员不存在。")
+        raise NotFound("orgs.staff_not_found", _("人员不存在。"))
     return user
 
 
@@ -342,7 +343,7 @@ def access_office(office_id: int, actor: Any) -> Office:
     county = county_for_user(actor)
     office = Office.objects.filter(pk=office_id).select_related("unit").first()
     if office is None or county is None or office.county_id != county.pk:
-        raise NotFound("orgs.office_not_found", "科室不存在。")
+        raise NotFound("orgs.office_not_found", _("科室不存在。"))
     return office
 
 
@@ -350,7 +351,7 @@ def access_post(post_id: int, actor: Any) -> Post:
     county = county_for_user(actor)
     post = Post.objects.filter(pk=post_id).select_related("user", "unit").first()
     if post is None or county is None or post.county_id != county.pk:
-        raise NotFound("orgs.post_not_found", "职务不存在。")
+        raise NotFound("orgs.post_not_found", _("职务不存在。"))
     return post
 
 
@@ -358,7 +359,7 @@ def access_grant(grant_id: int, actor: Any) -> RoleGrant:
     county = county_for_user(actor)
     grant = RoleGrant.objects.filter(pk=grant_id).select_related("user", "unit").first()
     if grant is None or county is None or grant.county_id != county.pk:
-        raise NotFound("orgs.grant_not_found", "授权不存在。")
+        raise NotFound("orgs.grant_not_found", _("授权不存在。"))
     return grant
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from tongban.core import audit
 from tongban.core.errors import PermissionDenied, TongbanError
@@ -33,7 +34,7 @@ def _require_system_admin(actor: Any) -> None:
         or not getattr(actor, "is_active", False)
         or not getattr(actor, "is_system_admin", False)
     ):
-        raise PermissionDenied("orgs.system_admin_only", "只有系统管理员可以维护组织机构。")
+        raise PermissionDenied("orgs.system_admin_only", _("只有系统管理员可以维护组织机构。"))
 
 
 def _require_security_admin(actor: Any) -> None:
@@ -42,7 +43,7 @@ def _require_security_admin(actor: Any) -> None:
         or not getattr(actor, "is_active", False)
         or not getattr(actor, "is_security_admin", False)
     ):
-        raise PermissionDenied("orgs.security_admin_only", "只有安全管理员可以授予或撤销业务角色。")
+        raise PermissionDenied("orgs.security_admin_only", _("只有安全管理员可以授予或撤销业务角色。"))
 
 
 def _unit_snapshot(unit: Unit) -> dict[str, Any]:
@@ -78,25 +79,31 @@ def _check_unit(
     exclude_pk: int | None,
 ) -> None:
     if not unit_code:
-        raise TongbanError("orgs.unit_code_required", "请填写单位代码。", field="unit_code")
+        raise TongbanError("orgs.unit_code_required", _("请填写单位代码。"), field="unit_code")
     if not name:
-        raise TongbanError("orgs.unit_name_required", "请填写单位名称。", field="name")
+        raise TongbanError("orgs.unit_name_required", _("请填写单位名称。"), field="name")
     if kind not in UnitKind.values:
-        raise TongbanError("orgs.bad_kind", "单位类型无效。", field="kind")
+        raise TongbanError("orgs.bad_kind", _("单位类型无效。"), field="kind")
     others = Unit.objects.filter(county=county)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.filter(unit_code=unit_code).exists():
-        raise TongbanError("orgs.unit_code_taken", f"单位代码“{unit_code}”已被使用。", field="unit_code")
+        raise TongbanError(
+            "orgs.unit_code_taken", _("单位代码“%(code)s”已被使用。") % {"code": unit_code}, field="unit_code"
+        )
     if code and is_active and others.filter(code=code, is_active=True).exists():
-        raise TongbanError("orgs.agency_code_taken", f"机关代字“{code}”已被其他单位使用。", field="code")
+        raise TongbanError(
+            "orgs.agency_code_taken", _("机关代字“%(code)s”已被其他单位使用。") % {"code": code}, field="code"
+        )
     if parent is not None:
         if parent.county_id != county.pk:
-            raise TongbanError("orgs.parent_other_county", "上级单位不属于本县。", field="parent")
+            raise TongbanError("orgs.parent_other_county", _("上级单位不属于本县。"), field="parent")
         cur: Unit | None = parent
         while cur is not None:
             if exclude_pk is not None and cur.pk == exclude_pk:
-                raise TongbanError("orgs.parent_cycle", "上级单位不能是本单位或其下级单位。", field="parent")
+                raise TongbanError(
+                    "orgs.parent_cycle", _("上级单位不能是本单位或其下级单位。"), field="parent"
+                )
             cur = cur.parent
 
 
@@ -156,7 +163,9 @@ def unit_update(*, actor: User, unit: Unit, request: HttpRequest | None = None, 
     _require_system_admin(actor)
     unknown = set(changes) - {*UNIT_FIELDS, "parent"}
     if unknown:
-        raise TongbanError("orgs.bad_field", f"不能修改字段：{', '.join(sorted(unknown))}")
+        raise TongbanError(
+            "orgs.bad_field", _("不能修改字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     old = _unit_snapshot(unit)
     for key, value in changes.items():
         setattr(unit, key, value.strip() if isinstance(value, str) else value)
@@ -187,9 +196,11 @@ def office_create(
     _require_system_admin(actor)
     name = name.strip()
     if not name:
-        raise TongbanError("orgs.office_name_required", "请填写科室名称。", field="name")
+        raise TongbanError("orgs.office_name_required", _("请填写科室名称。"), field="name")
     if Office.objects.filter(unit=unit, name=name).exists():
-        raise TongbanError("orgs.office_name_taken", f"本单位已有科室“{name}”。", field="name")
+        raise TongbanError(
+            "orgs.office_name_taken", _("本单位已有科室“%(name)s”。") % {"name": name}, field="name"
+        )
     with transaction.atomic():
         office = Office.objects.create(county_id=unit.county_id, unit=unit, name=name, sort=sort)
         audit.record(
@@ -209,9 +220,11 @@ def office_update(
     _require_system_admin(actor)
     name = name.strip()
     if not name:
-        raise TongbanError("orgs.office_name_required", "请填写科室名称。", field="name")
+        raise TongbanError("orgs.office_name_required", _("请填写科室名称。"), field="name")
     if Office.objects.filter(unit_id=office.unit_id, name=name).exclude(pk=office.pk).exists():
-        raise TongbanError("orgs.office_name_taken", f"本单位已有科室“{name}”。", field="name")
+        raise TongbanError(
+            "orgs.office_name_taken", _("本单位已有科室“%(name)s”。") % {"name": name}, field="name"
+        )
     old = {"name": office.name, "sort": office.sort}
     new = {"name": name, "sort": sort}
     if old == new:
@@ -234,7 +247,7 @@ def office_update(
 def office_delete(*, actor: User, office: Office, request: HttpRequest | None = None) -> None:
     _require_system_admin(actor)
     if Post.objects.filter(office=office).exists():
-        raise TongbanError("orgs.office_in_use", "科室内还有人员，不能删除。")
+        raise TongbanError("orgs.office_in_use", _("科室内还有人员，不能删除。"))
     with transaction.atomic():
         audit.record(
             "orgs.office_deleted",
@@ -252,18 +265,18 @@ def office_delete(*, actor: User, office: Office, request: HttpRequest | None = 
 
 def _check_post(*, unit: Unit, office: Office | None, office_phone: str) -> None:
     if not unit.is_active:
-        raise TongbanError("orgs.unit_inactive", "单位已停用。", field="unit")
+        raise TongbanError("orgs.unit_inactive", _("单位已停用。"), field="unit")
     if office is not None and office.unit_id != unit.pk:
-        raise TongbanError("orgs.office_not_in_unit", "科室不属于所选单位。", field="office")
+        raise TongbanError("orgs.office_not_in_unit", _("科室不属于所选单位。"), field="office")
     if office_phone and not tabular.PHONE_RE.match(office_phone):
         raise TongbanError(
-            "orgs.bad_office_phone", "办公电话格式不正确（如 0736-8221234）。", field="office_phone"
+            "orgs.bad_office_phone", _("办公电话格式不正确（如 0736-8221234）。"), field="office_phone"
         )
 
 
 def _check_mobile(mobile: str) -> None:
     if mobile and not MOBILE_RE.match(mobile):
-        raise TongbanError("orgs.bad_mobile", "手机号码格式不正确（11 位，以 1 开头）。", field="mobile")
+        raise TongbanError("orgs.bad_mobile", _("手机号码格式不正确（11 位，以 1 开头）。"), field="mobile")
 
 
 def staff_create(
@@ -328,7 +341,7 @@ def staff_update(
     """Change a staff member's account fields (through identity) and primary post."""
     _require_system_admin(actor)
     if user.admin_role and user.pk == actor.pk and not is_active:
-        raise TongbanError("orgs.cannot_disable_self", "不能停用自己的账号。", field="is_active")
+        raise TongbanError("orgs.cannot_disable_self", _("不能停用自己的账号。"), field="is_active")
     mobile, office_phone = mobile.strip(), office_phone.strip()
     _check_mobile(mobile)
     _check_post(unit=unit, office=office, office_phone=office_phone)
@@ -367,9 +380,9 @@ def post_add(
     office_phone = office_phone.strip()
     _check_post(unit=unit, office=office, office_phone=office_phone)
     if not Post.objects.filter(user=user, is_primary=True).exists():
-        raise TongbanError("orgs.no_primary_post", "此人还没有主职，请先设置主职。")
+        raise TongbanError("orgs.no_primary_post", _("此人还没有主职，请先设置主职。"))
     if Post.objects.filter(user=user, unit=unit, office=office, title=title.strip()).exists():
-        raise TongbanError("orgs.post_exists", "此人已有相同的职务。")
+        raise TongbanError("orgs.post_exists", _("此人已有相同的职务。"))
     with transaction.atomic():
         post = Post.objects.create(
             county_id=unit.county_id,
@@ -395,7 +408,7 @@ def post_add(
 def post_remove(*, actor: User, post: Post, request: HttpRequest | None = None) -> None:
     _require_system_admin(actor)
     if post.is_primary:
-        raise TongbanError("orgs.cannot_remove_primary", "不能删除主职；请修改主职或停用账号。")
+        raise TongbanError("orgs.cannot_remove_primary", _("不能删除主职；请修改主职或停用账号。"))
     with transaction.atomic():
         audit.record(
             "orgs.post_removed",
@@ -416,9 +429,9 @@ def leader_duties_set(
     primary = Post.objects.filter(user=leader, is_primary=True).first()
     county_ids = {u.county_id for u in units}
     if primary is None:
-        raise TongbanError("orgs.no_primary_post", "此人还没有主职。")
+        raise TongbanError("orgs.no_primary_post", _("此人还没有主职。"))
     if county_ids - {primary.county_id}:
-        raise TongbanError("orgs.duty_other_county", "分管单位须属于本县。", field="units")
+        raise TongbanError("orgs.duty_other_county", _("分管单位须属于本县。"), field="units")
     with transaction.atomic():
         current = {d.unit_id: d for d in LeaderDuty.objects.select_for_update().filter(leader=leader)}
         wanted = {u.pk: u for u in units}
@@ -452,13 +465,13 @@ def role_grant(
 ) -> RoleGrant:
     _require_security_admin(actor)
     if role not in BusinessRole.values:
-        raise TongbanError("orgs.bad_role", "业务角色无效。", field="role")
+        raise TongbanError("orgs.bad_role", _("业务角色无效。"), field="role")
     if user.admin_role:
-        raise TongbanError("orgs.admin_no_business_role", "三员账号不能兼任业务角色。", field="user")
+        raise TongbanError("orgs.admin_no_business_role", _("三员账号不能兼任业务角色。"), field="user")
     if not user.is_active:
-        raise TongbanError("orgs.user_inactive", "账号已停用。", field="user")
+        raise TongbanError("orgs.user_inactive", _("账号已停用。"), field="user")
     if RoleGrant.objects.filter(user=user, unit=unit, role=role).exists():
-        raise TongbanError("orgs.role_exists", "此人在该单位已有此角色。", field="role")
+        raise TongbanError("orgs.role_exists", _("此人在该单位已有此角色。"), field="role")
     with transaction.atomic():
         grant = RoleGrant.objects.create(
             county_id=unit.county_id, user=user, unit=unit, role=role, granted_by=actor
@@ -540,7 +553,11 @@ class ImportReport:
         if self.result is None:
             return ""
         r = self.result
-        return f"新增 {r.created}，更新 {r.updated}，未变 {r.unchanged}"
+        return _("新增 %(created)d，更新 %(updated)d，未变 %(unchanged)d") % {
+            "created": r.created,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+        }
 
 
 def _apply_table(county: County, table: OrgTable) -> ApplyResult:
@@ -804,7 +821,8 @@ def seed_apply(*, plan: SeedPlan, actor: User | None = None) -> SeedResult:
             first = errors[0]
             raise TongbanError(
                 "orgs.seed_invalid",
-                f"演示数据有误：{first.sheet} 第 {first.row} 行 {first.column}：{first.message}",
+                _("演示数据有误：%(sheet)s 第 %(row)d 行 %(column)s：%(message)s")
+                % {"sheet": first.sheet, "row": first.row, "column": first.column, "message": first.message},
             )
         result = _apply_table(county, plan.table)
         units = {u.unit_code: u for u in Unit.objects.filter(county=county)}

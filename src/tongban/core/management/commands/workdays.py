@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tongban.core import calendar as workcal
 from tongban.core.errors import TongbanError
@@ -17,7 +18,7 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise CommandError(
-            f"日期“{text}”格式不对，应为 YYYY-MM-DD，例如 2025-09-26。", returncode=2
+            _("日期“%(text)s”格式不对，应为 YYYY-MM-DD，例如 2025-09-26。") % {"text": text}, returncode=2
         ) from None
 
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                         n = int(options["days"])
                     except ValueError:
                         raise CommandError(
-                            f"天数“{options['days']}”应为整数，例如 5。", returncode=2
+                            _("天数“%(days)s”应为整数，例如 5。") % {"days": options["days"]}, returncode=2
                         ) from None
                     self.stdout.write(workcal.add_workdays(d, n).isoformat())
                 else:
@@ -52,4 +53,4 @@ class Command(BaseCommand):
             except TongbanError as exc:
                 raise CommandError(str(exc.message), returncode=2) from exc
         for w in {str(w.message) for w in caught}:
-            self.stderr.write(f"注意：{w}")
+            self.stderr.write(_("注意：%(warning)s") % {"warning": w})

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import TongbanError
 from tongban.identity import services
@@ -19,9 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
-            raise CommandError(f"账号不存在：{options['user']}")
+            raise CommandError(_("账号不存在：%(username)s") % {"username": options["user"]})
         try:
-            _, raw = services.api_token_create(actor=None, user=user, name=options["name"])
+            _token, raw = services.api_token_create(actor=None, user=user, name=options["name"])
         except TongbanError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(raw)

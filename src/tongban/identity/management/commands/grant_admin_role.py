@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import TongbanError
 from tongban.identity import services
@@ -19,10 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, username: str, role: str, **options: Any) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"账号不存在：{username}")
+            raise CommandError(_("账号不存在：%(username)s") % {"username": username})
         try:
             services.admin_role_grant(actor=None, user=user, role="" if role == "none" else role)
         except TongbanError as exc:
             raise CommandError(str(exc)) from exc
-        label = user.get_admin_role_display() if user.admin_role else "无"
+        label = user.get_admin_role_display() if user.admin_role else _("无")
         self.stdout.write(f"{username}: {label}")
