@@ -106,3 +106,28 @@ def test_token_of_disabled_user_refused(client, staff, system_admin):
     _, raw = services.api_token_create(actor=None, user=staff)
     services.user_set_active(actor=system_admin, user=staff, active=False)
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_grant_admin_role_can_create_the_account_at_installation(monkeypatch):
+    import io
+
+    from tongban.core.models import AuditRecord
+    from tongban.identity.models import User
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Install-Pass-2026\n"))
+    call_command("grant_admin_role", "sec1", "security", "--create", "李安全", stdout=StringIO())
+    user = User.objects.get(username="sec1")
+    assert user.full_name == "李安全" and user.admin_role == "security"
+    assert user.check_password("Install-Pass-2026") and not user.is_superuser
+    assert AuditRecord.objects.filter(event="identity.user_created", object_id=str(user.pk)).exists()
+
+
+def test_grant_admin_role_create_refuses_a_weak_password_and_creates_nothing(monkeypatch):
+    import io
+
+    from tongban.identity.models import User
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    with pytest.raises(CommandError):
+        call_command("grant_admin_role", "sec2", "security", "--create", "李安全", stdout=StringIO())
+    assert not User.objects.filter(username="sec2").exists()
