@@ -23,8 +23,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
 os.environ["TONGBAN_TESTING"] = "1"
 os.environ["TONGBAN_FAST_HASHER"] = "0"  # the production argon2 hasher, not the tests' MD5
 os.environ["TONGBAN_VAR_DIR"] = str(TMP)
-os.environ["TONGBAN_TEST_DATABASE_URL"] = f"sqlite:///{TMP / 'bench.sqlite3'}"
-os.environ["TONGBAN_TEST_DB_NAME"] = str(TMP / "bench-test.sqlite3")
+# BENCH_DATABASE_URL=postgres://… (and TONGBAN_REDIS_URL) measures the county deployment shape.
+if os.environ.get("BENCH_DATABASE_URL"):
+    os.environ["TONGBAN_TEST_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    os.environ["TONGBAN_TEST_DB_NAME"] = "test_tb_bench_login"
+else:
+    os.environ["TONGBAN_TEST_DATABASE_URL"] = f"sqlite:///{TMP / 'bench.sqlite3'}"
+    os.environ["TONGBAN_TEST_DB_NAME"] = str(TMP / "bench-test.sqlite3")
 
 import django  # noqa: E402
 
@@ -49,9 +54,16 @@ def report(label: str, samples: list[float]) -> None:
     )
 
 
+def settings_engine() -> str:
+    from django.conf import settings
+
+    return settings.SESSION_ENGINE.rsplit(".", 1)[-1]
+
+
 def main() -> None:
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    print(f"database: {connection.vendor}; sessions: {settings_engine()}")
 
     from django.conf import settings
     from django.contrib.auth.hashers import check_password
