@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tongban.core import audit_units
 from tongban.core.models import AuditChainHead, AuditRecord
 
 GENESIS = "0" * 64
@@ -102,6 +103,8 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
+    if unit_id is None and actor is not None:
+        unit_id = audit_units.actor_unit(getattr(actor, "pk", None))
     fields: dict[str, Any] = {
         "event": event,
         "actor_id": getattr(actor, "pk", None),

@@ -30,3 +30,21 @@ def choices() -> list[tuple[int, str]]:
     for provider in _PROVIDERS:
         out.extend((int(pk), str(name)) for pk, name in provider())
     return out
+
+
+# --- the actor's unit -------------------------------------------------------------------------
+# Records whose caller names no unit are filed under the actor's primary unit, so the audit
+# administrator can filter, say, all logins of one township. orgs registers the resolver.
+
+ActorUnitResolver = Callable[[int], int | None]
+_ACTOR_UNIT: list[ActorUnitResolver] = []
+
+
+def register_actor_unit(resolver: ActorUnitResolver) -> None:
+    _ACTOR_UNIT[:] = [resolver]
+
+
+def actor_unit(actor_id: int | None) -> int | None:
+    if actor_id is None or not _ACTOR_UNIT:
+        return None
+    return _ACTOR_UNIT[0](actor_id)

@@ -40,6 +40,13 @@ def _home_panel(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+def _actor_primary_unit_id(user_id: int) -> int | None:
+    """The audit log files a record without a unit under the actor's primary unit."""
+    from tongban.orgs.models import Post
+
+    return Post.objects.filter(user_id=user_id, is_primary=True).values_list("unit_id", flat=True).first()
+
+
 class OrgsConfig(AppConfig):
     name = "tongban.orgs"
     label = "orgs"
@@ -95,8 +102,7 @@ class OrgsConfig(AppConfig):
             )
         )
         shell.register(_user_unit_name)
-        try:
-            from tongban.core import audit_units
-        except ImportError:  # core without the audit page's unit registry
-            return
+        from tongban.core import audit_units
+
         audit_units.register(_audit_unit_choices)
+        audit_units.register_actor_unit(_actor_primary_unit_id)

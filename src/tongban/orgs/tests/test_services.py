@@ -136,3 +136,14 @@ def test_office_delete_refused_while_people_in_it(county, accounts):
     with pytest.raises(TongbanError):
         services.office_delete(actor=accounts["sysadmin"], office=office)
     assert Office.objects.filter(pk=office.pk).exists()
+
+
+def test_audit_records_without_a_unit_are_filed_under_the_actors_primary_unit(county, accounts):
+    from tongban.core import audit
+    from tongban.orgs.models import Post
+
+    post = Post.objects.filter(is_primary=True).select_related("user").first()
+    assert post is not None
+    rec = audit.record("test.unit_of_actor", actor=post.user)
+    assert rec.unit_id == post.unit_id
+    assert audit.record("test.no_actor", actor_name="cli").unit_id is None
