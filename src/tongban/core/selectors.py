@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from tongban.core.errors import PermissionDenied
 from tongban.core.models import AuditRecord
+from tongban.core.permissions import has_admin_role
 
 
 def can_read_audit_log(user: Any) -> bool:
     """三员分立: only the audit administrator reads the audit log (GB/T 22239-2019 8.1.4.2)."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "admin_role", "") == "audit"
+    return has_admin_role(user, "audit")
 
 
 def audit_events() -> list[str]:

@@ -2,15 +2,13 @@ from __future__ import annotations
 
 import calendar as pycal
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
@@ -31,6 +29,7 @@ from tongban.core import home as home_panels
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.core.forms import AuditFilterForm, CalendarOverrideForm, CalendarRemoveForm
 from tongban.core.models import Heartbeat, SchedulerLease
+from tongban.core.permissions import admin_role_required
 
 
 @login_required
@@ -186,19 +185,7 @@ def calendar_override_remove(request: HttpRequest) -> HttpResponse:
 # --- audit log (审计管理员 only) ----------------------------------------------------------------
 
 
-def audit_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Only the audit administrator reads the audit log (三员分立); anonymous users go to login,
-    every other role gets 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.can_read_audit_log(request.user):
-            raise DjangoPermissionDenied(_("只有审计管理员可以查看审计日志。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+audit_admin_required = admin_role_required("audit")  # only the audit administrator reads the log
 
 
 @never_cache

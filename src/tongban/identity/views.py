@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tongban.core.errors import TongbanError
+from tongban.core.permissions import admin_role_required
 from tongban.identity import selectors, services, webauthn_rp
 from tongban.identity.forms import LoginForm, PolicyForm
 from tongban.identity.lockout import lockout_response
@@ -58,21 +59,7 @@ def login_required_json(view: Callable[..., HttpResponse]) -> Callable[..., Http
     return wrapped
 
 
-def role_required(role: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """三员分立: the page belongs to one administrator role; superusers get no exception."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if getattr(request.user, "admin_role", "") != role:
-                raise DjangoPermissionDenied(_("您没有访问此页面的权限。"))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+role_required = admin_role_required
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.core.errors import NotFound, TongbanError
+from tongban.core.permissions import admin_role_required
 from tongban.identity.models import User
 from tongban.orgs import selectors, services, tabular
 from tongban.orgs.forms import (
@@ -34,25 +34,23 @@ from tongban.orgs.models import County, Unit
 View = Callable[..., HttpResponse]
 
 
-def _role_required(check: Callable[[Any], bool]) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not check(request.user):
-                raise DjangoPermissionDenied(_("您没有权限访问此页面。"))
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(str(exc)) from exc
+def _not_found_as_404(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc)) from exc
 
-        return wrapper
-
-    return decorator
+    return wrapper
 
 
-system_admin_required = _role_required(lambda u: u.is_active and u.is_system_admin)
-security_admin_required = _role_required(lambda u: u.is_active and u.is_security_admin)
+def system_admin_required(view: View) -> View:
+    return admin_role_required("system")(_not_found_as_404(view))
+
+
+def security_admin_required(view: View) -> View:
+    return admin_role_required("security")(_not_found_as_404(view))
 
 
 def _county(request: HttpRequest) -> County:
