@@ -8,6 +8,7 @@ from datetime import date
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from tongban.api.common import errors
 from tongban.core import calendar as workcal
 from tongban.core.errors import TongbanError
 
@@ -56,7 +57,7 @@ def _int(value: str, field: str) -> int:
     return n
 
 
-@router.get("/add", response=DateOut, summary="加 N 个工作日")
+@router.get("/add", response={200: DateOut, **errors(400)}, summary="加 N 个工作日")
 def add(
     request: object,
     date: str = Query(..., description="起始日期 YYYY-MM-DD（当日不计）"),
@@ -73,7 +74,7 @@ def add(
     return {"date": result, "warning": str(caught[0].message) if caught else None}
 
 
-@router.get("/between", response=WorkdaysOut, summary="两日之间的工作日数")
+@router.get("/between", response={200: WorkdaysOut, **errors(400)}, summary="两日之间的工作日数")
 def between(
     request: object,
     start: str = Query(..., description="起日 YYYY-MM-DD（不计）"),
@@ -90,7 +91,7 @@ def between(
     return {"workdays": n, "warning": str(caught[0].message) if caught else None}
 
 
-@router.get("/year/{year}", response=YearOut, summary="一年的休息日与调休")
+@router.get("/year/{year}", response={200: YearOut, **errors(400)}, summary="一年的休息日与调休")
 def year(request: object, year: int) -> dict[str, object]:
     """Every non-working day and every adjusted working day of ``year``; ``known`` is false when the
     year's holiday schedule is missing (weekends + overrides only)."""

@@ -4,13 +4,17 @@ Each domain's endpoints live in ``tongban/api/<domain>.py`` and are added here a
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from tongban.api import calendar as calendar_api
 from tongban.api import identity as identity_api
 from tongban.api import notify
 from tongban.api import orgs as orgs_api
+from tongban.core.errors import TongbanError
 from tongban.identity.api_auth import ApiTokenAuth
 
 api = NinjaAPI(
@@ -25,3 +29,17 @@ api.add_router("/", identity_api.router)
 api.add_router("/notifications/", notify.router)
 api.add_router("/", orgs_api.router)
 api.add_router("/calendar/", calendar_api.router)
+
+
+@api.exception_handler(TongbanError)
+def tongban_error(request: HttpRequest, exc: TongbanError) -> HttpResponse:
+    """A refused operation: its HTTP status (400, 403 or 404), the translated message and the code."""
+    return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Parameters that do not fit the schema: a Chinese sentence first, pydantic's details after."""
+    fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors} - {""})
+    detail = _("请求参数不正确：%(fields)s") % {"fields": "、".join(fields) or _("请求体")}
+    return api.create_response(request, {"detail": detail, "code": "api.invalid", "errors": exc.errors}, status=422)

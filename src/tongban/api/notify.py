@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from tongban.api.common import errors
 from tongban.core.errors import NotFound
 from tongban.identity.models import User
 from tongban.notify import selectors, services
@@ -59,7 +60,7 @@ def _caller(request: HttpRequest) -> User:
     raise HttpError(401, "未登录或令牌无效。")
 
 
-@router.get("", response=NotificationPage, summary="我的消息（未读在前，分页）")
+@router.get("", response={200: NotificationPage, **errors(422)}, summary="我的消息（未读在前，分页）")
 def list_notifications(
     request: HttpRequest, unread: bool = False, limit: int = 20, offset: int = 0
 ) -> dict[str, Any]:
@@ -70,17 +71,17 @@ def list_notifications(
     return {"count": qs.count(), "limit": limit, "offset": offset, "items": list(qs[offset : offset + limit])}
 
 
-@router.get("/unread-count", response=UnreadCount, summary="未读消息数")
+@router.get("/unread-count", response={200: UnreadCount, **errors()}, summary="未读消息数")
 def unread_count(request: HttpRequest) -> dict[str, int]:
     return {"unread": selectors.unread_count(user=_caller(request))}
 
 
-@router.post("/read-all", response=ReadAllOut, summary="全部标为已读")
+@router.post("/read-all", response={200: ReadAllOut, **errors()}, summary="全部标为已读")
 def read_all(request: HttpRequest) -> dict[str, int]:
     return {"marked": services.mark_all_read(user=_caller(request))}
 
 
-@router.post("/{notification_id}/read", response=NotificationOut, summary="标为已读")
+@router.post("/{notification_id}/read", response={200: NotificationOut, **errors(404, 422)}, summary="标为已读")
 def read_one(request: HttpRequest, notification_id: int) -> Any:
     user = _caller(request)
     try:

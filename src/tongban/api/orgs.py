@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from tongban.api.common import errors
 from tongban.core.errors import NotFound
 from tongban.orgs import selectors
 from tongban.orgs.models import Post, Unit
@@ -103,12 +104,12 @@ def _person(post: Post) -> PersonOut:
     )
 
 
-@router.get("/org/tree", response=list[UnitNodeOut], summary="组织机构树")
+@router.get("/org/tree", response={200: list[UnitNodeOut], **errors()}, summary="组织机构树")
 def org_tree(request: HttpRequest) -> list[dict[str, Any]]:
     return [_node(n) for n in selectors.unit_tree(_county(request))]
 
 
-@router.get("/org/units/{unit_id}", response=UnitOut, summary="单位详情（科室与人员）")
+@router.get("/org/units/{unit_id}", response={200: UnitOut, **errors(404)}, summary="单位详情（科室与人员）")
 def org_unit(request: HttpRequest, unit_id: int) -> UnitOut:
     try:
         unit: Unit = selectors.access_unit(unit_id, _user(request))
@@ -140,7 +141,7 @@ def org_unit(request: HttpRequest, unit_id: int) -> UnitOut:
     )
 
 
-@router.get("/addressbook", response=AddressBookOut, summary="通讯录查找（姓名、拼音、首字母、单位、电话）")
+@router.get("/addressbook", response={200: AddressBookOut, **errors(404, 422)}, summary="通讯录查找（姓名、拼音、首字母、单位、电话）")
 def addressbook(
     request: HttpRequest, q: str = "", unit: int | None = None, page: int = 1, per_page: int = 20
 ) -> AddressBookOut:
