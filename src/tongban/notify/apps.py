@@ -28,6 +28,7 @@ class NotifyConfig(AppConfig):
     verbose_name = _("消息通知")
 
     def ready(self) -> None:
+        from tongban.core import demo as demo_hooks
         from tongban.core import home, nav, schedule, shell
         from tongban.notify import events, selectors, tasks
 
@@ -38,6 +39,10 @@ class NotifyConfig(AppConfig):
             "identity.security", _("账号安全提醒"), default_channels=("inapp", "email", "sms"), order=10
         )
 
+        events.register("notify.welcome", _("平台公告"), default_channels=("inapp",), order=1)
+        from tongban.notify import demo
+
+        demo_hooks.register("notify", demo.seed, order=10)
         shell.register(shell_provider)
         home.register(
             home.HomePanel(key="notify", template="notify/_home_panel.html", context=home_panel, order=10)

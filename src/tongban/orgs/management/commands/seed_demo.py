@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from tongban.core import demo as demo_hooks
 from tongban.identity.models import User
 from tongban.orgs import demo, selectors
 from tongban.orgs.services import seed_apply
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             f"分管 新增 {result.duties_created}；业务角色 新增 {result.grants_created}；"
             f"共新增 {result.created} 项（{time.perf_counter() - started:.1f} 秒）"
         )
+        # Then every other domain's demo data (each hook is idempotent).
+        for line in demo_hooks.run(demo_hooks.DemoContext(usernames=[a[1] for a in demo.DEMO_ACCOUNTS])):
+            self.stdout.write(line)
         users = {u.username: u for u in User.objects.filter(username__in=[a[1] for a in demo.DEMO_ACCOUNTS])}
         rows = []
         for label, login, *_rest in demo.DEMO_ACCOUNTS:
