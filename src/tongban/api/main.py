@@ -42,4 +42,6 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     """Parameters that do not fit the schema: a Chinese sentence first, pydantic's details after."""
     fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors} - {""})
     detail = _("请求参数不正确：%(fields)s") % {"fields": "、".join(fields) or _("请求体")}
-    return api.create_response(request, {"detail": detail, "code": "api.invalid", "errors": exc.errors}, status=422)
+    return api.create_response(
+        request, {"detail": detail, "code": "api.invalid", "errors": exc.errors}, status=422
+    )

@@ -81,7 +81,9 @@ def read_all(request: HttpRequest) -> dict[str, int]:
     return {"marked": services.mark_all_read(user=_caller(request))}
 
 
-@router.post("/{notification_id}/read", response={200: NotificationOut, **errors(404, 422)}, summary="标为已读")
+@router.post(
+    "/{notification_id}/read", response={200: NotificationOut, **errors(404, 422)}, summary="标为已读"
+)
 def read_one(request: HttpRequest, notification_id: int) -> Any:
     user = _caller(request)
     try:

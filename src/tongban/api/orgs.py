@@ -141,7 +141,11 @@ def org_unit(request: HttpRequest, unit_id: int) -> UnitOut:
     )
 
 
-@router.get("/addressbook", response={200: AddressBookOut, **errors(404, 422)}, summary="通讯录查找（姓名、拼音、首字母、单位、电话）")
+@router.get(
+    "/addressbook",
+    response={200: AddressBookOut, **errors(404, 422)},
+    summary="通讯录查找（姓名、拼音、首字母、单位、电话）",
+)
 def addressbook(
     request: HttpRequest, q: str = "", unit: int | None = None, page: int = 1, per_page: int = 20
 ) -> AddressBookOut:

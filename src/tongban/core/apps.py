@@ -17,9 +17,13 @@ class CoreConfig(AppConfig):
         from tongban.core import dbguard, nav, schedule, tasks
 
         connection_created.connect(dbguard.register_sqlite_functions, dispatch_uid="tongban_audit_guard")
-        nav.register(nav.NavItem(key="home", label=_("工作台"), url_name="core:home", icon="bi-house", order=0))
         nav.register(
-            nav.NavItem(key="calendar", label=_("工作日历"), url_name="core:calendar", icon="bi-calendar3", order=80)
+            nav.NavItem(key="home", label=_("工作台"), url_name="core:home", icon="bi-house", order=0)
+        )
+        nav.register(
+            nav.NavItem(
+                key="calendar", label=_("工作日历"), url_name="core:calendar", icon="bi-calendar3", order=80
+            )
         )
         nav.register(
             nav.NavItem(

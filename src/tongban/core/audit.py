@@ -158,11 +158,15 @@ def verify() -> VerifyResult:
             expected_seq = rec.seq
             prev_hash = rec.prev_hash if rec.seq != 1 else GENESIS
             if rec.seq != 1:
-                return VerifyResult(False, checked, rec.seq, f"记录 #{rec.seq} 之前的记录缺失（日志应从 #1 开始）")
+                return VerifyResult(
+                    False, checked, rec.seq, f"记录 #{rec.seq} 之前的记录缺失（日志应从 #1 开始）"
+                )
         if rec.seq != expected_seq:
             return VerifyResult(False, checked, expected_seq, f"记录 #{expected_seq} 缺失（被删除）")
         if rec.prev_hash != prev_hash:
-            return VerifyResult(False, checked, rec.seq, f"记录 #{rec.seq} 的前序哈希不符（前一条被改动或删除）")
+            return VerifyResult(
+                False, checked, rec.seq, f"记录 #{rec.seq} 的前序哈希不符（前一条被改动或删除）"
+            )
         text = canonical(
             seq=rec.seq,
             at=rec.at,

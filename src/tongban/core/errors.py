@@ -14,7 +14,9 @@ class TongbanError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: Any, *, field: str | None = None, params: dict[str, Any] | None = None):
+    def __init__(
+        self, code: str, message: Any, *, field: str | None = None, params: dict[str, Any] | None = None
+    ):
         super().__init__(str(message))
         self.code = code
         self.message = message

@@ -45,7 +45,8 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
                 "url": url,
                 "icon": item.icon,
                 "section": item.section,
-                "active": bool(current_path) and (current_path == url or (url != "/" and current_path.startswith(url))),
+                "active": bool(current_path)
+                and (current_path == url or (url != "/" and current_path.startswith(url))),
                 "badge": item.badge(user) if item.badge else 0,
             }
         )

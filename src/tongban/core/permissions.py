@@ -26,7 +26,9 @@ ROLE_MESSAGES = {
 
 def has_admin_role(user: Any, role: str) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "admin_role", "") == role
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "admin_role", "") == role
     )
 
 
@@ -46,4 +48,3 @@ def admin_role_required(role: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
-

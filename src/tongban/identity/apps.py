@@ -28,7 +28,14 @@ class IdentityConfig(AppConfig):
             ("identity.policy", _("安全策略"), "identity:security_policy", "bi-shield-lock", 910, "security"),
             ("identity.locked", _("锁定账号"), "identity:security_locked", "bi-lock", 911, "security"),
             ("identity.keys", _("电子钥匙管理"), "identity:security_keys", "bi-key", 912, "security"),
-            ("identity.tokens", _("接口令牌"), "identity:security_tokens", "bi-braces-asterisk", 913, "security"),
+            (
+                "identity.tokens",
+                _("接口令牌"),
+                "identity:security_tokens",
+                "bi-braces-asterisk",
+                913,
+                "security",
+            ),
             ("identity.admins", _("三员名单"), "identity:security_admins", "bi-people", 914, "security"),
         ]
         for key, label, url_name, icon, order, role in items:

@@ -33,7 +33,11 @@ def test_parameter_of_the_wrong_type_gets_a_chinese_422(client_in):
     response = client_in.get("/api/v1/addressbook", {"page": "abc"})
     assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "api.invalid" and body["detail"].startswith("请求参数不正确") and "page" in body["detail"]
+    assert (
+        body["code"] == "api.invalid"
+        and body["detail"].startswith("请求参数不正确")
+        and "page" in body["detail"]
+    )
 
 
 def test_refused_service_call_keeps_its_status_and_code(client_in):

@@ -36,6 +36,8 @@ def test_missing_calendar_year_is_shown_to_system_admin_only(client, staff, monk
     monkeypatch.setattr(workcal, "years_missing_schedule", lambda today=None: [2031])
     client.force_login(staff)
     assert "2031" not in client.get(reverse("core:home")).content.decode()
-    admin = get_user_model().objects.create_user(username="sys", full_name="系统", password="x", admin_role="system")
+    admin = get_user_model().objects.create_user(
+        username="sys", full_name="系统", password="x", admin_role="system"
+    )
     client.force_login(admin)
     assert "请录入 2031 年节假日安排" in client.get(reverse("core:home")).content.decode()

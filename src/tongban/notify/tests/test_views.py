@@ -121,8 +121,14 @@ def test_preferences_page_saves_own_choices(client, alice, bob):
     response = client.get(reverse("notify:preferences"))
     assert response.status_code == 200
     assert 'name="identity.security:sms"' in response.content.decode()
-    # Posting: everything for identity.security except SMS; notify.test only in-app.
-    data = {"identity.security:inapp": "on", "identity.security:email": "on", "notify.test:inapp": "on"}
+    # Posting: everything for identity.security except SMS; notify.test only in-app; the platform
+    # announcements (notify.welcome, in-app by default) left as they are.
+    data = {
+        "identity.security:inapp": "on",
+        "identity.security:email": "on",
+        "notify.test:inapp": "on",
+        "notify.welcome:inapp": "on",
+    }
     response = client.post(reverse("notify:preferences"), data)
     assert response.status_code == 302
     rows = set(ChannelPreference.objects.values_list("user__username", "event", "channel", "enabled"))
