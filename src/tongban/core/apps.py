@@ -36,3 +36,4 @@ class CoreConfig(AppConfig):
             )
         )
         schedule.register("core.worker_heartbeat", tasks.worker_heartbeat, seconds=30)
+        schedule.register("core.prune_task_results", tasks.prune_task_results, cron="30 3 * * *")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -117,3 +117,18 @@ def heartbeat_beat(*, name: str, info: dict[str, Any] | None = None) -> Heartbea
         name=name, defaults={"at": timezone.now(), "info": info or {}}
     )
     return hb
+
+
+def task_results_prune(*, successful_days: int, failed_days: int) -> int:
+    """Delete finished results of the database task backend older than the given ages; returns how
+    many. Queued and running tasks are never touched. A no-op with any other task backend."""
+    from django.db.models import Q
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    finished = DBTaskResult.objects.finished().filter(
+        Q(status="SUCCESSFUL", finished_at__lte=now - timedelta(days=successful_days))
+        | Q(status="FAILED", finished_at__lte=now - timedelta(days=failed_days))
+    )
+    deleted, _ = finished.delete()
+    return deleted

@@ -83,3 +83,36 @@ def test_released_lease_is_taken_at_once():
     assert lease_acquire(holder="a", seconds=45)
     lease_release(holder="a")
     assert lease_acquire(holder="b", seconds=45)
+
+
+def test_old_finished_task_results_are_pruned_and_live_ones_kept():
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tongban.core import schedule, services, tasks
+
+    now = timezone.now()
+
+    def result(status, age_days):
+        return DBTaskResult.objects.create(
+            status=status,
+            task_path="tongban.core.tasks.worker_heartbeat",
+            args_kwargs={"args": [], "kwargs": {}},
+            queue_name="default",
+            backend_name="default",
+            priority=0,
+            enqueued_at=now - timedelta(days=age_days),
+            finished_at=None if status in ("READY", "RUNNING") else now - timedelta(days=age_days),
+        )
+
+    old_ok, new_ok = result("SUCCESSFUL", 3), result("SUCCESSFUL", 1)
+    old_failed, recent_failed = result("FAILED", 31), result("FAILED", 5)
+    ready = result("READY", 40)
+    assert services.task_results_prune(successful_days=2, failed_days=30) == 2
+    left = set(DBTaskResult.objects.values_list("id", flat=True))
+    assert left == {new_ok.id, recent_failed.id, ready.id}
+    assert old_ok.id not in left and old_failed.id not in left
+    assert "core.prune_task_results" in {job.job_id for job in schedule.jobs()}
+    assert tasks.prune_task_results.name == "prune_task_results"
