@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from tongban.core import dbguard, nav, schedule, tasks
+        from tongban.core.permissions import has_admin_role
 
         connection_created.connect(dbguard.register_sqlite_functions, dispatch_uid="tongban_audit_guard")
         nav.register(
@@ -33,6 +34,17 @@ class CoreConfig(AppConfig):
                 icon="bi-journal-text",
                 order=90,
                 visible=_is_audit_admin,
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                key="system_status",
+                label=_("系统状态"),
+                url_name="core:system_status",
+                icon="bi-activity",
+                section=_("系统管理"),
+                order=990,
+                visible=lambda user: has_admin_role(user, "system"),
             )
         )
         schedule.register("core.worker_heartbeat", tasks.worker_heartbeat, seconds=30)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("large-text/", views.large_text, name="large_text"),
     path("healthz", views.healthz, name="healthz"),
+    path("system/status/", views.system_status, name="system_status"),
     path("calendar/", views.calendar_year, name="calendar"),
     path("calendar/overrides/", views.calendar_override_set, name="calendar_override_set"),
     path("calendar/overrides/remove/", views.calendar_override_remove, name="calendar_override_remove"),

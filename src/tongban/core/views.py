@@ -6,13 +6,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,12 +20,11 @@ from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from tongban.core import audit, audit_units, selectors, services
+from tongban.core import audit, audit_units, schedule, selectors, services
 from tongban.core import calendar as workcal
 from tongban.core import home as home_panels
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.core.forms import AuditFilterForm, CalendarOverrideForm, CalendarRemoveForm
-from tongban.core.models import Heartbeat, SchedulerLease
 from tongban.core.permissions import admin_role_required
 
 
@@ -316,49 +312,29 @@ def _json(value: Any) -> str:
 # --- health -------------------------------------------------------------------------------------
 
 
-def _heartbeat_status(hb: Heartbeat | None, stale: int) -> dict[str, Any]:
-    if hb is None:
-        return {"last_seen": None, "age_seconds": None, "ok": False}
-    age = (timezone.now() - hb.at).total_seconds()
-    # No host names or process ids: /healthz is open to anyone who can reach the server.
-    return {"last_seen": hb.at.isoformat(), "age_seconds": round(age, 1), "ok": age <= stale}
-
-
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness for load balancers and the operator (no login; no secrets in it)."""
-    stale = int(settings.TONGBAN_HEARTBEAT_STALE_SECONDS)
-    body: dict[str, Any] = {"status": "ok", "stale_after_seconds": stale}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        beats = {hb.name: hb for hb in Heartbeat.objects.filter(name__in=["worker", "scheduler"])}
-        lease = SchedulerLease.objects.filter(name="scheduler").first()
-        body["database"] = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:  # any driver error means the database is not usable
-        body["status"] = "error"
-        body["database"] = {"ok": False, "error": exc.__class__.__name__}
-        body["cache"] = _cache_status()
-        body["worker"] = {"last_seen": None, "ok": False}
-        body["scheduler"] = {"last_seen": None, "ok": False}
-        return JsonResponse(body, status=503)
-    body["cache"] = _cache_status()
-    body["worker"] = _heartbeat_status(beats.get("worker"), stale)
-    body["scheduler"] = _heartbeat_status(beats.get("scheduler"), stale)
-    body["scheduler"]["lease_held"] = lease is not None and lease.expires_at >= timezone.now()
-    if not (body["cache"]["ok"] and body["worker"]["ok"] and body["scheduler"]["ok"]):
-        body["status"] = "degraded"
-    return JsonResponse(body, status=200)
+    body, status = selectors.platform_health()
+    return JsonResponse(body, status=status)
 
 
-def _cache_status() -> dict[str, Any]:
-    try:
-        key = "tongban:healthz"
-        token = timezone.now().isoformat()
-        cache.set(key, token, 30)
-        ok = cache.get(key) == token
-        return {"ok": ok, "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
-    except Exception as exc:  # a cache outage is "degraded", never a crash
-        return {"ok": False, "error": exc.__class__.__name__}
+@never_cache
+@admin_role_required("system")
+@require_GET
+def system_status(request: HttpRequest) -> HttpResponse:
+    """系统状态 for the system administrator: the same health figures as /healthz, plus the task
+    queue, the periodic jobs and the processes' hosts."""
+    body, _status = selectors.platform_health()
+    return render(
+        request,
+        "core/system_status.html",
+        {
+            "health": body,
+            "beats": selectors.heartbeats(),
+            "queue": selectors.task_queue_summary(),
+            "jobs": schedule.jobs(),
+            "missing_years": workcal.years_missing_schedule(),
+        },
+    )

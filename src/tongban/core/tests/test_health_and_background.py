@@ -42,7 +42,7 @@ def test_healthz_ok_when_heartbeats_are_fresh_and_degraded_when_stale(client, se
 
 
 def test_healthz_503_when_database_is_down(client):
-    with mock.patch("tongban.core.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("tongban.core.selectors.connection.cursor", side_effect=OperationalError("down")):
         r = client.get("/healthz")
     assert r.status_code == 503
     body = r.json()
