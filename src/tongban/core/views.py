@@ -279,21 +279,24 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
         for rec in qs.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    rec.seq,
-                    timezone.localtime(rec.at).strftime("%Y-%m-%d %H:%M:%S"),
-                    rec.event,
-                    rec.actor_name,
-                    rec.actor_id or "",
-                    rec.ip or "",
-                    unit_names.get(rec.unit_id, rec.unit_id or "") if rec.unit_id else "",
-                    rec.object_type,
-                    rec.object_id,
-                    rec.object_repr,
-                    "" if rec.old is None else _json(rec.old),
-                    "" if rec.new is None else _json(rec.new),
-                    rec.message,
-                    _("成功") if rec.success else _("失败"),
-                    rec.hash,
+                    csv_cell(v)
+                    for v in [
+                        rec.seq,
+                        timezone.localtime(rec.at).strftime("%Y-%m-%d %H:%M:%S"),
+                        rec.event,
+                        rec.actor_name,
+                        rec.actor_id or "",
+                        rec.ip or "",
+                        unit_names.get(rec.unit_id, rec.unit_id or "") if rec.unit_id else "",
+                        rec.object_type,
+                        rec.object_id,
+                        rec.object_repr,
+                        "" if rec.old is None else _json(rec.old),
+                        "" if rec.new is None else _json(rec.new),
+                        rec.message,
+                        _("成功") if rec.success else _("失败"),
+                        rec.hash,
+                    ]
                 ]
             )
 
@@ -301,6 +304,15 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response
+
+
+def csv_cell(value: Any) -> Any:
+    """Spreadsheet formula injection: a text cell that Excel or WPS would read as a formula (it
+    starts with = + - @, a tab or a carriage return) is prefixed with ' so it stays text. Audit
+    records hold text typed by anyone — a failed login's user name, a key's name."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _json(value: Any) -> str:

