@@ -168,6 +168,8 @@ AXES_FAILURE_LIMIT = env_int("TONGBAN_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = "tongban.identity.lockout.cooloff_time"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_CALLABLE = "tongban.identity.lockout.lockout_response"
+# The database handler, minus the reset queries at a login with no failures to reset.
+AXES_HANDLER = "tongban.identity.lockout.AxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Successful logins are recorded in the hash-chained audit log; axes need not keep a second copy.

@@ -75,6 +75,19 @@ def test_wrong_key_refused_and_counted_by_axes(lclient, staff):
     assert events("identity.login_failed")[-1].actor_name == "staff"
 
 
+def test_successful_key_login_resets_earlier_failures(lclient, staff):
+    """AXES_RESET_ON_SUCCESS still holds with tongban's axes handler (which skips the reset only
+    when the lock check of the same request counted no failures)."""
+    auth = _user_with_key(lclient, staff)
+    assert _password(lclient, "staff", "bad").status_code == 200
+    _password(lclient, "staff")
+    assert _key_step(lclient, SoftAuthenticator()).status_code == 400  # wrong key: a 2nd failure
+    assert AccessAttempt.objects.get(username="staff").failures_since_start == 2
+    _password(lclient, "staff")
+    assert _key_step(lclient, auth).json()["ok"]
+    assert not AccessAttempt.objects.filter(username="staff").exists()
+
+
 def test_forged_signature_refused(lclient, staff):
     auth = _user_with_key(lclient, staff)
     _password(lclient, "staff")
