@@ -126,6 +126,17 @@ def _user_snapshot(user: User) -> dict[str, Any]:
 # --- authorization helpers ------------------------------------------------------------------
 
 
+def _refuse_administrator_target(actor: User | None, user: User) -> None:
+    """三员分立: the three administrators' accounts are managed only by the installer on the server
+    (grant_admin_role, changepassword), never by one another through the web — otherwise the system
+    administrator could reset the audit administrator's password and read the audit log."""
+    if actor is not None and user.admin_role:
+        raise PermissionDenied(
+            "identity.admin_account_protected",
+            _("三员账号只能由安装人员在服务器上管理（manage.py changepassword / grant_admin_role）。"),
+        )
+
+
 def _require_role(actor: User | None, role: str) -> None:
     """三员分立 (GB/T 22239-2019 8.1.4.2 / 8.1.4.4): each administration task belongs to one role.
     ``actor=None`` is the installer at the command line (manage.py), nobody through the web."""
@@ -239,6 +250,7 @@ def password_reset_temporary(*, actor: User | None, user: User, request: HttpReq
     """System administrator: give a user a one-time temporary password, to be changed at next login.
     Returns the password (shown once, never stored in clear)."""
     _require_role(actor, AdminRole.SYSTEM)
+    _refuse_administrator_target(actor, user)
     password = _temporary_password(selectors.security_policy().password_min_length)
     with transaction.atomic():
         user.set_password(password)
@@ -255,6 +267,7 @@ def user_set_active(
     _require_role(actor, AdminRole.SYSTEM)
     if actor is not None and actor.pk == user.pk and not active:
         raise TongbanError("identity.disable_self", _("不能停用自己的账号。"))
+    _refuse_administrator_target(actor, user)
     return user_update(
         actor=actor,
         user=user,

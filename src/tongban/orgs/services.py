@@ -342,6 +342,13 @@ def staff_update(
     _require_system_admin(actor)
     if user.admin_role and user.pk == actor.pk and not is_active:
         raise TongbanError("orgs.cannot_disable_self", _("不能停用自己的账号。"), field="is_active")
+    if user.admin_role and is_active != user.is_active:
+        # 三员分立: one administrator may not switch another off.
+        raise TongbanError(
+            "orgs.admin_account_protected",
+            _("三员账号只能由安装人员在服务器上启用或停用。"),
+            field="is_active",
+        )
     mobile, office_phone = mobile.strip(), office_phone.strip()
     _check_mobile(mobile)
     _check_post(unit=unit, office=office, office_phone=office_phone)
@@ -521,6 +528,7 @@ class ApplyResult:
     units: Counts = field(default_factory=Counts)
     staff: Counts = field(default_factory=Counts)
     created_usernames: set[str] = field(default_factory=set)
+    updated_usernames: set[str] = field(default_factory=set)
 
     @property
     def created(self) -> int:
@@ -727,6 +735,7 @@ def _apply_table(county: County, table: OrgTable) -> ApplyResult:
         Post.objects.bulk_create(fresh, batch_size=500)
     result.staff.created = len(result.created_usernames)
     result.staff.updated = len(changed_names)
+    result.updated_usernames = changed_names
     result.staff.unchanged = len(by_user) - result.staff.created - result.staff.updated
     return result
 
@@ -760,7 +769,13 @@ def org_import(
             object_type="orgs.county",
             object_id=county.pk,
             object_repr=county.name,
-            new={"file": file_name, **report.result.as_dict()},
+            # who was added or changed, so the audit administrator can follow one account's history
+            new={
+                "file": file_name,
+                **report.result.as_dict(),
+                "created_usernames": sorted(report.result.created_usernames)[:2000],
+                "updated_usernames": sorted(report.result.updated_usernames)[:2000],
+            },
             message=report.summary,
         )
     return report

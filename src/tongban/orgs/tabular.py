@@ -432,6 +432,23 @@ def validate(table: OrgTable, county: County) -> list[RowError]:
             errors.append(
                 RowError(S, s.row, "登录名", _("登录名“%(u)s”已在其他县任主职。") % {"u": username})
             )
+    if identity_row:
+        # 三员分立: the administrators' own accounts (name, phone, e-mail) are not the system
+        # administrator's to change; an unchanged row (an export re-imported) is fine.
+        from tongban.identity.models import User
+
+        admins = User.objects.filter(username__in=list(identity_row)).exclude(admin_role="")
+        for user in admins.only("username", "full_name", "mobile", "email"):
+            s = identity_row[user.username]
+            if (user.full_name, user.mobile, user.email) != (s.full_name, s.mobile, s.email):
+                errors.append(
+                    RowError(
+                        S,
+                        s.row,
+                        "登录名",
+                        _("“%(u)s”是三员账号，其姓名、手机、邮箱不能通过导入修改。") % {"u": user.username},
+                    )
+                )
     errors.sort(key=lambda e: (0 if e.sheet == U else 1, e.row, e.column))
     return errors
 

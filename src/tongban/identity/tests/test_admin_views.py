@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tongban.core.errors import PermissionDenied
 from tongban.core.models import AuditRecord
 from tongban.identity import services
 from tongban.identity.models import ApiToken, EnrolmentCode, SecurityPolicy, User, WebAuthnCredential
@@ -249,3 +250,22 @@ def test_nav_entries_by_role(role, visible, request):
     assert all(
         str(i["section"]) == "系统管理" for i in nav.items_for(user) if i["key"].startswith("identity.")
     )
+
+
+@pytest.mark.parametrize("action", ["reset_password", "disable"])
+def test_system_admin_cannot_take_over_or_switch_off_another_administrator(
+    client, system_admin, audit_admin, security_admin, action
+):
+    """三员分立: resetting the audit administrator's password would let the system administrator
+    read the audit log; switching the security administrator off would remove the other check."""
+    client.force_login(system_admin)
+    for target in (audit_admin, security_admin):
+        before = (target.password, target.is_active, target.must_change_password)
+        client.post(reverse("identity:users"), {"user_id": target.pk, "action": action})
+        target.refresh_from_db()
+        assert (target.password, target.is_active, target.must_change_password) == before
+    assert not events("identity.password_reset") and not events("identity.user_disabled")
+    with pytest.raises(PermissionDenied):
+        services.password_reset_temporary(actor=system_admin, user=audit_admin)
+    # the installer on the server still can (actor=None is the command line)
+    assert services.password_reset_temporary(actor=None, user=audit_admin)

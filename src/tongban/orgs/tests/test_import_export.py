@@ -275,3 +275,46 @@ def test_unit_kinds_in_files_are_chinese_even_when_first_loaded_in_english():
         reloaded = importlib.reload(tabular)
     assert "乡镇" in reloaded.KIND_BY_LABEL
     assert all(not label.isascii() for label in reloaded.KIND_BY_LABEL)
+
+
+def test_import_cannot_change_an_administrators_account(county, accounts):
+    """三员分立: the system administrator may not rename or re-number the audit administrator."""
+    auditadmin = accounts["auditadmin"]
+    post = Post.objects.select_related("unit").get(user=auditadmin, is_primary=True)
+    row = [auditadmin.username, "改名", "13900009999", "", post.unit.unit_code, "", post.title, "", "是", 1]
+    before = _state()
+    report = _import(accounts["sysadmin"], county, "admins.xlsx", _xlsx([], [row]))
+    assert not report.ok
+    assert [(e.sheet, e.row, e.column) for e in report.errors] == [("人员", 2, "登录名")]
+    assert "三员账号" in report.errors[0].message
+    assert _state() == before
+
+
+def test_import_audit_names_the_accounts_it_created_and_changed(county, accounts):
+    report = _import(accounts["sysadmin"], county, "good.xlsx", _xlsx(GOOD_UNITS, GOOD_STAFF))
+    assert report.ok
+    rec = AuditRecord.objects.filter(event="orgs.imported", success=True).latest("seq")
+    assert "ceshi1" in rec.new["created_usernames"] and rec.new["updated_usernames"] == []
+
+
+def test_staff_update_cannot_switch_an_administrator_off(county, accounts):
+    from tongban.core.errors import TongbanError
+
+    secadmin = accounts["secadmin"]
+    post = Post.objects.get(user=secadmin, is_primary=True)
+    with pytest.raises(TongbanError) as exc:
+        services.staff_update(
+            actor=accounts["sysadmin"],
+            user=secadmin,
+            full_name=secadmin.full_name,
+            mobile=secadmin.mobile,
+            email=secadmin.email,
+            unit=post.unit,
+            office=post.office,
+            title=post.title,
+            office_phone=post.office_phone,
+            is_active=False,
+        )
+    assert exc.value.code == "orgs.admin_account_protected"
+    secadmin.refresh_from_db()
+    assert secadmin.is_active
