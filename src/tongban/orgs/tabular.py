@@ -42,6 +42,10 @@ YES = {"是", "主职", "y", "yes", "true", "1"}
 NO = {"否", "兼职", "n", "no", "false", "0"}
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A county has ~150 units and ~2,000 staff; a province-sized file stays far below these. They stop
+# a small compressed file from expanding into millions of rows (a "zip bomb").
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 50_000
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 PHONE_RE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{2,150}$")
@@ -125,6 +129,8 @@ def check_upload(name: str, data: bytes) -> str:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 if "[Content_Types].xml" not in zf.namelist():
                     raise UploadRejected(_("文件内容不是 XLSX 工作簿。"))
+                if sum(info.file_size for info in zf.infolist()) > MAX_UNPACKED_BYTES:
+                    raise UploadRejected(_("工作簿解压后过大（超过 50 MB），请拆分后分批导入。"))
         except zipfile.BadZipFile as exc:
             raise UploadRejected(_("文件内容不是 XLSX 工作簿。")) from exc
         return "xlsx"
@@ -160,6 +166,10 @@ def _records(
         )
     out = []
     for number, values in enumerate(it, start=2):
+        if number > MAX_ROWS + 1:
+            raise UploadRejected(
+                _("工作表“%(sheet)s”超过 %(max)d 行，请拆分后分批导入。") % {"sheet": sheet, "max": MAX_ROWS}
+            )
         cells = [_cell(v) for v in values]
         if not any(cells):
             continue

@@ -318,3 +318,20 @@ def test_staff_update_cannot_switch_an_administrator_off(county, accounts):
     assert exc.value.code == "orgs.admin_account_protected"
     secadmin.refresh_from_db()
     assert secadmin.is_active
+
+
+def test_a_small_file_that_unpacks_huge_is_refused(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_UNPACKED_BYTES", 10_000)
+    data = _xlsx([], [["u", "名" * 5000, "", "", "T100", "", "", "", "是", 1]])
+    assert len(data) < 10_000  # compresses well, unpacks past the limit
+    with pytest.raises(tabular.UploadRejected) as exc:
+        tabular.read_upload("bomb.xlsx", data)
+    assert "解压后过大" in str(exc.value)
+
+
+def test_too_many_rows_are_refused_before_validation(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_ROWS", 3)
+    rows = [[f"u{i}", "张三", "", "", "T100", "", "", "", "是", 1] for i in range(5)]
+    with pytest.raises(tabular.UploadRejected) as exc:
+        tabular.read_upload("many.xlsx", _xlsx([], rows))
+    assert "超过 3 行" in str(exc.value)
