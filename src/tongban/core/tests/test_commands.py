@@ -101,3 +101,18 @@ def test_standby_takes_over_when_the_lease_expires():
     a._renew()
     assert not a._is_leader()
     assert Heartbeat.objects.get(name="scheduler").info["holder"] == "host-b"
+
+
+def test_flush_refuses_outside_tests_and_debug_without_reinstall(settings):
+    from django.core.management.base import CommandError
+
+    from tongban.core import audit
+    from tongban.core.models import AuditRecord
+
+    audit.record("test.keep", actor_name="x")
+    settings.TESTING = False
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as exc:
+        call_command("flush", "--noinput", verbosity=0)
+    assert "--reinstall" in str(exc.value)
+    assert AuditRecord.objects.filter(event="test.keep").exists()
