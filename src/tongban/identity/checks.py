@@ -31,3 +31,24 @@ def superuser_not_in_use(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             id="tongban.W002",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def key_required_in_production(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """GB/T 22239-2019 8.1.4.1 d (level 3): staff log in with two factors — password and the
+    electronic key. The demo starts with keys optional; a production install must switch them on."""
+    from tongban.identity.models import SecurityPolicy
+
+    try:
+        row = SecurityPolicy.objects.filter(pk=1).first()
+    except DatabaseError:
+        return []
+    if row is not None and row.require_key:
+        return []
+    return [
+        Warning(
+            "安全策略未要求电子钥匙：工作人员仅凭密码即可登录，不符合等保三级双因素身份鉴别要求。",
+            hint="安全管理员在“安全策略”中勾选“登录须使用电子钥匙”（先为工作人员登记钥匙）。",
+            id="tongban.W003",
+        )
+    ]

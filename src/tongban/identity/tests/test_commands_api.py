@@ -131,3 +131,11 @@ def test_grant_admin_role_create_refuses_a_weak_password_and_creates_nothing(mon
     with pytest.raises(CommandError):
         call_command("grant_admin_role", "sec2", "security", "--create", "李安全", stdout=StringIO())
     assert not User.objects.filter(username="sec2").exists()
+
+
+def test_deploy_check_warns_while_keys_are_optional(security_admin):
+    from tongban.identity.checks import key_required_in_production
+
+    assert [w.id for w in key_required_in_production()] == ["tongban.W003"]
+    services.policy_update(actor=security_admin, require_key=True)
+    assert key_required_in_production() == []
