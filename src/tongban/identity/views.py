@@ -31,7 +31,7 @@ from tongban.core.permissions import admin_role_required
 from tongban.identity import selectors, services, webauthn_rp
 from tongban.identity.forms import LoginForm, PolicyForm
 from tongban.identity.lockout import lockout_response
-from tongban.identity.models import AdminRole, ApiToken, User
+from tongban.identity.models import AdminRole, ApiToken, User, WebAuthnCredential
 
 PENDING_KEY = "tb_pending_login"
 PENDING_SECONDS = 5 * 60
@@ -96,13 +96,21 @@ def _set_pending(request: HttpRequest, user: User, stage: str, next_url: str, **
     }
 
 
-def _pending(request: HttpRequest, *stages: str) -> tuple[User, dict[str, Any]] | None:
-    """The half-logged-in user (password checked) if the pending state is fresh (5 minutes)."""
+def _pending_state(request: HttpRequest, *stages: str) -> dict[str, Any] | None:
+    """The pending login's session state if it is fresh (5 minutes) and at one of these stages."""
     data = request.session.get(PENDING_KEY)
     if not isinstance(data, dict):
         return None
     if time.time() - float(data.get("at", 0)) > PENDING_SECONDS or data.get("stage") not in stages:
         request.session.pop(PENDING_KEY, None)
+        return None
+    return data
+
+
+def _pending(request: HttpRequest, *stages: str) -> tuple[User, dict[str, Any]] | None:
+    """The half-logged-in user (password checked) if the pending state is fresh (5 minutes)."""
+    data = _pending_state(request, *stages)
+    if data is None:
         return None
     user = User.objects.filter(pk=data.get("uid"), is_active=True).first()
     if user is None:
@@ -187,21 +195,36 @@ def login_key(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def login_key_options(request: HttpRequest) -> HttpResponse:
-    pending = _pending(request, "key")
-    if pending is None:
+    data = _pending_state(request, "key")
+    # The pending user's keys, on condition that the user is still active: one query for the two
+    # that loading the user and then the keys took. No key: the user alone decides (restart or not).
+    keys = list(WebAuthnCredential.objects.filter(user_id=data["uid"], user__is_active=True)) if data else []
+    if data is None or (not keys and _pending(request, "key") is None):
         return JsonResponse(
             {"ok": False, "error": _("登录已超时，请重新输入密码。"), "restart": True}, status=400
         )
-    user, _data = pending
     try:
-        return JsonResponse({"ok": True, "options": webauthn_rp.authentication_options(request, user)})
+        options = webauthn_rp.authentication_options(request, user_id=int(data["uid"]), keys=keys)
     except TongbanError as exc:
         return _json_error(exc)
+    return JsonResponse({"ok": True, "options": options})
 
 
 @require_POST
 def login_key_verify(request: HttpRequest) -> HttpResponse:
-    pending = _pending(request, "key")
+    data = _pending_state(request, "key")
+    credential = _json_body(request).get("credential")
+    cred_id = str(credential.get("id") or "") if isinstance(credential, dict) else ""
+    # The presented key together with its owner, if active: one query for the two that loading
+    # the pending user and then the key took. Without such a key, the user alone is loaded.
+    key = None
+    if data is not None and cred_id:
+        key = (
+            WebAuthnCredential.objects.select_related("user")
+            .filter(user_id=data["uid"], user__is_active=True, credential_id=cred_id)
+            .first()
+        )
+    pending = (key.user, data) if key is not None and data is not None else _pending(request, "key")
     if pending is None:
         return JsonResponse(
             {"ok": False, "error": _("登录已超时，请重新输入密码。"), "restart": True}, status=400
@@ -209,11 +232,10 @@ def login_key_verify(request: HttpRequest) -> HttpResponse:
     user, data = pending
     if _locked(request, user):
         return lockout_response(request, credentials={"username": user.username})
-    credential = _json_body(request).get("credential")
     try:
         if not isinstance(credential, dict):
             raise TongbanError("identity.key_assertion_failed", _("电子钥匙验证未通过。"))
-        key, sign_count = webauthn_rp.verify_login_assertion(request, user, credential)
+        key, sign_count = webauthn_rp.verify_login_assertion(request, user, credential, key=key)
     except TongbanError as exc:
         _key_failed(request, user, exc.code)
         return _json_error(exc)

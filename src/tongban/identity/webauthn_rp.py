@@ -120,27 +120,37 @@ def verify_registration(request: HttpRequest, user: User, credential: dict[str, 
     }
 
 
-def authentication_options(request: HttpRequest, user: User) -> dict[str, Any]:
+def authentication_options(
+    request: HttpRequest, *, user_id: int, keys: list[WebAuthnCredential]
+) -> dict[str, Any]:
+    """Options for signing in with one of ``keys`` (the user's registered keys)."""
     _require_origin(request)
     options = webauthn.generate_authentication_options(
         rp_id=rp_id(),
-        allow_credentials=[_descriptor(c) for c in WebAuthnCredential.objects.filter(user=user)],
+        allow_credentials=[_descriptor(c) for c in keys],
         user_verification=UserVerificationRequirement.PREFERRED,
     )
     request.session[CHALLENGE_KEY] = {
         "purpose": "login",
-        "uid": user.pk,
+        "uid": user_id,
         "c": bytes_to_base64url(options.challenge),
     }
     return dict(json.loads(webauthn.options_to_json(options)))
 
 
 def verify_assertion(
-    *, credential: dict[str, Any], user: User, challenge: bytes, origins: list[str]
+    *,
+    credential: dict[str, Any],
+    user: User,
+    challenge: bytes,
+    origins: list[str],
+    key: WebAuthnCredential | None = None,
 ) -> tuple[WebAuthnCredential, int]:
-    """Check an assertion against the user's registered keys; return the key and its new sign count."""
+    """Check an assertion against the user's registered keys; return the key and its new sign count.
+    ``key``: the user's key with the credential's id, when the caller has loaded it already."""
     cred_id = str(credential.get("id") or "")
-    key = WebAuthnCredential.objects.filter(user=user, credential_id=cred_id).first()
+    if key is None or key.user_id != user.pk or key.credential_id != cred_id:
+        key = WebAuthnCredential.objects.filter(user=user, credential_id=cred_id).first()
     if key is None:
         raise TongbanError("identity.key_unknown", _("这把电子钥匙未登记在您的账号下。"))
     try:
@@ -158,9 +168,9 @@ def verify_assertion(
 
 
 def verify_login_assertion(
-    request: HttpRequest, user: User, credential: dict[str, Any]
+    request: HttpRequest, user: User, credential: dict[str, Any], *, key: WebAuthnCredential | None = None
 ) -> tuple[WebAuthnCredential, int]:
     challenge = _pop_challenge(request, "login", user)
     return verify_assertion(
-        credential=credential, user=user, challenge=challenge, origins=_require_origin(request)
+        credential=credential, user=user, challenge=challenge, origins=_require_origin(request), key=key
     )

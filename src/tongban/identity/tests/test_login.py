@@ -126,6 +126,23 @@ def test_pending_login_expires_after_five_minutes(lclient, staff):
     assert auth.sign_count == 0
 
 
+def test_user_deactivated_during_the_key_step_must_start_again(lclient, staff):
+    auth = _user_with_key(lclient, staff)
+    _password(lclient, "staff")
+    options = json_post(lclient, reverse("identity:login_key_options")).json()["options"]
+    type(staff).objects.filter(pk=staff.pk).update(is_active=False)
+    result = json_post(lclient, reverse("identity:login_key_verify"), {"credential": auth.assert_(options)})
+    assert result.status_code == 400 and result.json()["restart"]
+    assert "_auth_user_id" not in lclient.session
+    assert WebAuthnCredential.objects.get(user=staff).sign_count == 0
+    assert not AccessAttempt.objects.filter(username="staff").exists()  # not a failed key
+    type(staff).objects.filter(pk=staff.pk).update(is_active=True)
+    _password(lclient, "staff")
+    type(staff).objects.filter(pk=staff.pk).update(is_active=False)
+    response = json_post(lclient, reverse("identity:login_key_options"))
+    assert response.status_code == 400 and response.json()["restart"]
+
+
 def test_wrong_origin_host_refused(staff):
     from django.test import Client
 
