@@ -128,10 +128,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "tongban.core.sessions.db"  # Django's, minus redundant queries
-# Idle timeout (GB/T 22239-2019 8.1.4.1 d): renewed on every request; the security policy
-# (identity.SecurityPolicy.idle_minutes) overrides the default per request.
+# Idle timeout (GB/T 22239-2019 8.1.4.1 d): renewed on every request by
+# identity.middleware.SecurityPolicyMiddleware from the security policy
+# (identity.SecurityPolicy.idle_minutes), which rewrites the session only when its deadline
+# moves by a minute or more — so Django need not save every session on every request.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,10 +18,14 @@ class IdentityConfig(AppConfig):
     verbose_name = _("身份与安全")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from tongban.core import nav, shell
         from tongban.identity import checks  # noqa: F401
+        from tongban.identity.middleware import start_idle_deadline
 
         shell.register(_account_url)
+        user_logged_in.connect(start_idle_deadline, dispatch_uid="tongban.identity.idle_deadline")
         section = _("系统管理")
         items = [
             ("identity.users", _("账号管理"), "identity:users", "bi-person-badge", 900, "system"),
