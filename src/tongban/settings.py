@@ -44,6 +44,19 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
+# The audit chain's HMAC key (tongban.core.audit.chain_hash). Keep it out of the database and
+# back it up with the database: without it the chain cannot be verified.
+TONGBAN_AUDIT_KEY = os.environ.get("TONGBAN_AUDIT_KEY", "")
+if not TONGBAN_AUDIT_KEY:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    audit_key_file = VAR_DIR / "audit_key"
+    if not audit_key_file.exists():
+        import secrets
+
+        audit_key_file.write_text(secrets.token_urlsafe(48))
+        audit_key_file.chmod(0o600)
+    TONGBAN_AUDIT_KEY = audit_key_file.read_text().strip()
+
 ALLOWED_HOSTS = [
     h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h
 ]
@@ -112,7 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server, the worker and the scheduler read while one writes;
         # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        # recursive_triggers: INSERT OR REPLACE fires the audit log's delete trigger too.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; "
+            "PRAGMA recursive_triggers=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -178,7 +195,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("TONGBAN_PROXY_COUNT", 0)
+# Trusted reverse proxies in front (nginx = 1): the audit log and the lockout take the client's
+# address from X-Forwarded-For accordingly (tongban.core.audit.client_ip).
+TONGBAN_PROXY_COUNT = env_int("TONGBAN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "tongban.core.audit.client_ip"
 # Lockout is per account by design (8.1.4.1 b locks the account, not the address); axes.W006 asks for IPs.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 

@@ -6,12 +6,15 @@ Every security event in every domain goes through :func:`record`. Verification w
 from __future__ import annotations
 
 import hashlib
+import hmac
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,8 +26,23 @@ GENESIS = "0" * 64
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as the audit log and the lockout (django-axes) record it.
+
+    Behind ``settings.TONGBAN_PROXY_COUNT`` trusted reverse proxies, each of which appends the
+    address it saw to X-Forwarded-For, the client is the entry that many places from the right;
+    anything further left was written by the client and is not trusted. Without proxies it is
+    REMOTE_ADDR."""
     if request is None:
         return None
+    proxies = int(getattr(settings, "TONGBAN_PROXY_COUNT", 0))
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -75,7 +93,15 @@ def canonical(
 
 
 def chain_hash(prev_hash: str, text: str) -> str:
-    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+    """HMAC-SHA256 keyed with ``settings.TONGBAN_AUDIT_KEY``, which lives outside the database:
+    someone who can write to the database but not read the key cannot rebuild a valid chain
+    after changing a record."""
+    return hmac.new(_chain_key(), (prev_hash + text).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _chain_key() -> bytes:
+    key = settings.TONGBAN_AUDIT_KEY
+    return key.encode("utf-8") if isinstance(key, str) else bytes(key)
 
 
 def record(
@@ -189,6 +215,8 @@ def verify() -> VerifyResult:
         expected_seq = rec.seq + 1
         checked += 1
     head = AuditChainHead.objects.filter(id=1).first()
+    if head is None and checked:
+        return VerifyResult(False, checked, expected_seq, "链头记录缺失（最新的记录可能已被删除）")
     if head is not None and head.seq != (expected_seq - 1 if expected_seq else 0):
         return VerifyResult(False, checked, (expected_seq or 1), "链尾记录缺失（最新的记录被删除）")
     return VerifyResult(True, checked)

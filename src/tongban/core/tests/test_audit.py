@@ -105,3 +105,92 @@ def test_flush_can_still_empty_the_whole_database(transactional_db):
     _records(1)
     with pytest.raises(DatabaseError):
         AuditRecord.objects.all().delete()
+
+
+def _dba_disables_head_trigger() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER core_auditchainhead_forward_only")
+            cursor.execute("DROP TRIGGER core_auditchainhead_no_delete")
+        else:
+            cursor.execute("ALTER TABLE core_auditchainhead DISABLE TRIGGER core_auditchainhead_forward_only")
+
+
+def test_a_chain_rebuilt_without_the_key_does_not_verify():
+    """Someone with write access to the database but not to TONGBAN_AUDIT_KEY changes a record
+    and recomputes every hash after it with plain SHA-256: the HMAC chain still catches it."""
+    import hashlib
+
+    _records(4)
+    _dba_disables_trigger()
+    _dba_disables_head_trigger()
+    prev = audit.GENESIS
+    for rec in AuditRecord.objects.order_by("seq"):
+        if rec.seq == 2:
+            rec.message = "rewritten"
+        text = audit.canonical(
+            seq=rec.seq, at=rec.at, event=rec.event, actor_id=rec.actor_id, actor_name=rec.actor_name,
+            ip=rec.ip, unit_id=rec.unit_id, object_type=rec.object_type, object_id=rec.object_id,
+            object_repr=rec.object_repr, old=rec.old, new=rec.new, message=rec.message, success=rec.success,
+        )  # fmt: skip
+        rec.prev_hash, rec.hash = prev, hashlib.sha256((prev + text).encode()).hexdigest()
+        AuditRecord.objects.filter(pk=rec.pk).update(
+            message=rec.message, prev_hash=rec.prev_hash, hash=rec.hash
+        )
+        prev = rec.hash
+    result = audit.verify()
+    assert not result.ok and result.first_broken_seq == 1
+
+
+def test_the_chain_head_only_moves_forward_and_cannot_be_deleted():
+    from tongban.core.models import AuditChainHead
+
+    _records(3)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditChainHead.objects.filter(id=1).update(seq=1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditChainHead.objects.filter(id=1).delete()
+    assert AuditChainHead.objects.get(id=1).seq == 3
+    assert audit.verify().ok
+
+
+def test_deleting_the_newest_records_and_the_head_is_found():
+    from tongban.core.models import AuditChainHead
+
+    _records(4)
+    _dba_disables_trigger()
+    _dba_disables_head_trigger()
+    AuditRecord.objects.filter(seq=4).delete()
+    AuditChainHead.objects.filter(id=1).delete()
+    result = audit.verify()
+    assert not result.ok and "链头" in result.reason
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_sqlite_insert_or_replace_cannot_overwrite_a_record():
+    _records(2)
+    rec = AuditRecord.objects.get(seq=2)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT OR REPLACE INTO core_auditrecord (id, seq, at, event, actor_name, object_type, object_id,"
+            " object_repr, message, success, prev_hash, hash) SELECT id, seq, at, event, actor_name, object_type,"
+            " object_id, object_repr, 'replaced', success, prev_hash, hash FROM core_auditrecord WHERE id = %s",
+            [rec.pk],
+        )
+    assert AuditRecord.objects.get(seq=2).message == rec.message
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "remote", "expected"),
+    [
+        (0, "6.6.6.6", "10.0.0.5", "10.0.0.5"),  # no proxy: a client-written header is ignored
+        (1, "6.6.6.6, 203.0.113.7", "127.0.0.1", "203.0.113.7"),  # nginx appended the real client
+        (1, "", "127.0.0.1", "127.0.0.1"),
+        (1, "not-an-ip", "127.0.0.1", "127.0.0.1"),
+        (2, "203.0.113.7, 10.0.0.2", "127.0.0.1", "203.0.113.7"),
+    ],
+)
+def test_client_ip_behind_trusted_proxies(settings, rf, proxies, forwarded, remote, expected):
+    settings.TONGBAN_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+    assert audit.client_ip(request) == expected
