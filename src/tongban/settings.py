@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tongban.identity.middleware.SecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tongban.identity.middleware.SecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -145,11 +145,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "tongban.core.sessions.db"  # Django's, minus redundant queries
-# Idle timeout (GB/T 22239-2019 8.1.4.1 d): renewed on every request by
-# identity.middleware.SecurityPolicyMiddleware from the security policy
-# (identity.SecurityPolicy.idle_minutes), which rewrites the session only when its deadline
-# moves by a minute or more — so Django need not save every session on every request.
-SESSION_COOKIE_AGE = 30 * 60
+# Idle timeout (GB/T 22239-2019 8.1.4.1 d): identity.middleware.SecurityPolicyMiddleware keeps an
+# idle deadline in the session from the security policy (SecurityPolicy.idle_minutes), checks it on
+# every request and rewrites the session only when the deadline moves by a minute or more — so
+# Django need not save every session on every request. The cookie is a browser-session cookie;
+# SESSION_COOKIE_AGE is only the longest a stored session row can live (a working day).
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
