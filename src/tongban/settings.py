@@ -155,6 +155,11 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Behind nginx terminating TLS: trust its X-Forwarded-Proto so request.is_secure() is true (the
+# WebAuthn origin is https://…, redirects stay on https), and send HSTS.
+if env_bool("TONGBAN_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("TONGBAN_HSTS_SECONDS", 0)
 SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
