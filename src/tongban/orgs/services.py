@@ -279,6 +279,34 @@ def _check_mobile(mobile: str) -> None:
         raise TongbanError("orgs.bad_mobile", _("手机号码格式不正确（11 位，以 1 开头）。"), field="mobile")
 
 
+def _post_create(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    event: str,
+    user: User,
+    unit: Unit,
+    office: Office | None,
+    title: str,
+    is_primary: bool,
+    sort: int,
+    office_phone: str,
+) -> Post:
+    """Create a post and audit it (inside the caller's transaction)."""
+    post = Post.objects.create(
+        county_id=unit.county_id,
+        user=user,
+        unit=unit,
+        office=office,
+        title=title.strip(),
+        is_primary=is_primary,
+        sort=sort,
+        office_phone=office_phone,
+    )
+    audit.record(event, actor=actor, request=request, obj=post, unit_id=unit.pk, new=_post_snapshot(post))
+    return post
+
+
 def staff_create(
     *,
     actor: User,
@@ -302,24 +330,10 @@ def staff_create(
         user = identity_services.user_create(
             actor=actor, username=username, full_name=full_name, mobile=mobile, email=email
         )
-        post = Post.objects.create(
-            county_id=unit.county_id,
-            user=user,
-            unit=unit,
-            office=office,
-            title=title.strip(),
-            is_primary=True,
-            sort=sort,
-            office_phone=office_phone,
-        )
-        audit.record(
-            "orgs.staff_created",
-            actor=actor,
-            request=request,
-            obj=post,
-            unit_id=unit.pk,
-            new=_post_snapshot(post),
-        )
+        _post_create(
+            actor=actor, request=request, event="orgs.staff_created", user=user, unit=unit, office=office,
+            title=title, is_primary=True, sort=sort, office_phone=office_phone,
+        )  # fmt: skip
     return user
 
 
@@ -391,24 +405,10 @@ def post_add(
     if Post.objects.filter(user=user, unit=unit, office=office, title=title.strip()).exists():
         raise TongbanError("orgs.post_exists", _("此人已有相同的职务。"))
     with transaction.atomic():
-        post = Post.objects.create(
-            county_id=unit.county_id,
-            user=user,
-            unit=unit,
-            office=office,
-            title=title.strip(),
-            is_primary=False,
-            sort=sort,
-            office_phone=office_phone,
-        )
-        audit.record(
-            "orgs.post_added",
-            actor=actor,
-            request=request,
-            obj=post,
-            unit_id=unit.pk,
-            new=_post_snapshot(post),
-        )
+        post = _post_create(
+            actor=actor, request=request, event="orgs.post_added", user=user, unit=unit, office=office,
+            title=title, is_primary=False, sort=sort, office_phone=office_phone,
+        )  # fmt: skip
     return post
 
 
