@@ -77,6 +77,13 @@ INSTALLED_APPS = [
     "tongban.identity",
     "tongban.orgs",
     "tongban.notify",
+    "tongban.workflow",
+    "tongban.search",
+    "tongban.archive",
+    "tongban.seals",
+    "tongban.documents",
+    "tongban.receiving",
+    "tongban.notices",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,13 @@ urlpatterns = [
     path("account/", include("tongban.identity.urls")),
     path("org/", include("tongban.orgs.urls")),
     path("notifications/", include("tongban.notify.urls")),
+    path("workflow/", include("tongban.workflow.urls")),
+    path("search/", include("tongban.search.urls")),
+    path("archive/", include("tongban.archive.urls")),
+    path("seals/", include("tongban.seals.urls")),
+    path("documents/", include("tongban.documents.urls")),
+    path("incoming/", include("tongban.receiving.urls")),
+    path("notices/", include("tongban.notices.urls")),
     path("", include("tongban.core.urls")),
 ]
 if settings.DEBUG:

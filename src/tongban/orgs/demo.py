@@ -266,6 +266,7 @@ DEMO_ACCOUNTS = [
     ("文书", "clerk", "", "政府办", "秘书股", "文书", "clerk"),
     ("办公室主任", "officehead", "", "政府办", "", "办公室主任", "office_head"),
     ("单位领导", "unitleader", "", "财政局", "", "局长", "unit_leader"),
+    ("财政局文书", "czclerk", "", "财政局", "", "文书", "clerk"),
     ("县领导", "countyleader", "", "县政府", "", "副县长", "county_leader"),
     ("监察员", "supervisor", "", "纪委监委", "第一监督检查室", "监察员", "supervisor"),
 ]

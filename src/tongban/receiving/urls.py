@@ -1,0 +1,4 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "receiving"
+urlpatterns: list[URLPattern | URLResolver] = []

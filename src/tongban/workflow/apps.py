@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowConfig(AppConfig):
+    name = "tongban.workflow"
+    label = "workflow"
+    verbose_name = _("流程引擎")
+
+    def ready(self) -> None:
+        pass
