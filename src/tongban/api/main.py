@@ -10,10 +10,18 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
+from tongban.api import archive as archive_api
 from tongban.api import calendar as calendar_api
+from tongban.api import documents as documents_api
 from tongban.api import identity as identity_api
+from tongban.api import notices as notices_api
 from tongban.api import notify
 from tongban.api import orgs as orgs_api
+from tongban.api import receiving as receiving_api
+from tongban.api import render as render_api
+from tongban.api import seals as seals_api
+from tongban.api import search as search_api
+from tongban.api import workflow as workflow_api
 from tongban.core.errors import TongbanError
 from tongban.identity.api_auth import ApiTokenAuth
 
@@ -29,6 +37,14 @@ api.add_router("/", identity_api.router)
 api.add_router("/notifications/", notify.router)
 api.add_router("/", orgs_api.router)
 api.add_router("/calendar/", calendar_api.router)
+api.add_router("/workflow/", workflow_api.router)
+api.add_router("/documents/", documents_api.router)
+api.add_router("/incoming/", receiving_api.router)
+api.add_router("/archive/", archive_api.router)
+api.add_router("/search/", search_api.router)
+api.add_router("/seals/", seals_api.router)
+api.add_router("/render/", render_api.router)
+api.add_router("/notices/", notices_api.router)
 
 
 @api.exception_handler(TongbanError)
