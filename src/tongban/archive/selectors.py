@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.archive import registry
@@ -17,6 +18,24 @@ from tongban.core.errors import NotFound, PermissionDenied
 from tongban.orgs.models import BusinessRole, RoleGrant
 from tongban.orgs.selectors import county_for_user
 
+# 条例 第八条: the 15 types of 公文 (the archive does not import the documents app)
+DOC_TYPES = (
+    "决议",
+    "决定",
+    "命令",
+    "公报",
+    "公告",
+    "通告",
+    "意见",
+    "通知",
+    "通报",
+    "报告",
+    "请示",
+    "批复",
+    "议案",
+    "函",
+    "纪要",
+)
 ARCHIVE_ROLES = (BusinessRole.CLERK, BusinessRole.OFFICE_HEAD, BusinessRole.UNIT_LEADER)
 PER_PAGE = 20
 
@@ -31,7 +50,7 @@ def record_for(subject_type: str, subject_id: int) -> ArchiveRecord | None:
 
 def archive_unit_ids(user: Any) -> list[int]:
     """Units whose whole archive the user may read."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+    if not can_use_archive(user):
         return []
     return list(
         RoleGrant.objects.filter(user=user, role__in=ARCHIVE_ROLES, unit__is_active=True)
@@ -42,7 +61,7 @@ def archive_unit_ids(user: Any) -> list[int]:
 
 def visible_records(user: Any) -> QuerySet[ArchiveRecord]:
     none = ArchiveRecord.objects.none()
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+    if not can_use_archive(user):
         return none
     county = county_for_user(user)
     if county is None:
@@ -54,16 +73,27 @@ def visible_records(user: Any) -> QuerySet[ArchiveRecord]:
 
 
 def can_use_archive(user: Any) -> bool:
-    """Whether the archive page is offered at all (navigation): a business role or a staff post."""
+    """Staff may open the archive (and see what ``visible_records`` allows); the three
+    administrators (三员) do not read documents."""
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
-        and not (
-            getattr(user, "is_system_admin", False)
-            or getattr(user, "is_security_admin", False)
-            or getattr(user, "is_audit_admin", False)
-        )
+        and getattr(user, "is_active", False)
+        and not getattr(user, "admin_role", "")
     )
+
+
+def access_archive(user: Any) -> None:
+    """Raise unless ``user`` may use the archive (the one check for the page and the API)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("archive.login_required", _("请先登录。"))
+    if not can_use_archive(user):
+        raise PermissionDenied("archive.forbidden", _("管理员账号不能查阅档案。"))
+
+
+def year_choices() -> list[int]:
+    this = timezone.localdate().year
+    return list(range(this, this - 10, -1))
 
 
 def archive_search(

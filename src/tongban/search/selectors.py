@@ -17,8 +17,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
+from tongban.core.errors import PermissionDenied
 from tongban.orgs.models import Unit
 from tongban.orgs.selectors import county_for_user
 from tongban.search import registry
@@ -78,10 +81,34 @@ class SearchResults:
         return self.page - 1
 
 
+def can_search(user: Any) -> bool:
+    """Staff may search; the three administrators (三员) do not read documents, and nor does anybody
+    logged out or disabled."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and not getattr(user, "admin_role", "")
+    )
+
+
+def access_search(user: Any) -> None:
+    """Raise unless ``user`` may use search (the one check for the page and the API)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("search.login_required", _("请先登录。"))
+    if not can_search(user):
+        raise PermissionDenied("search.forbidden", _("管理员账号不能检索公文。"))
+
+
+def year_choices() -> list[int]:
+    this = timezone.localdate().year
+    return list(range(this, this - 10, -1))
+
+
 def visible_entries(*, user: Any, kind: str | None = None) -> QuerySet[SearchEntry]:
     """Entries of the user's county that the user may see (by each kind's ``visible_ids``)."""
     none = SearchEntry.objects.none()
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+    if not can_search(user):
         return none
     county = county_for_user(user)
     if county is None:
