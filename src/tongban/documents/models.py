@@ -224,6 +224,13 @@ class Document(models.Model):
     )
     issued_at = models.DateTimeField(_("核发时间"), null=True, blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    retention = models.CharField(_("保管期限"), max_length=12, blank=True)  # permanent | 30y | 10y
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    # the signers the office chose at 办公室核稿 (user ids), carried through an optional 会签
+    planned_signer_ids = models.JSONField(_("拟签发人"), default=list, blank=True)
+    # units chosen for 会签 at 办公室核稿 (unit ids)
+    countersign_unit_ids = models.JSONField(_("会签单位"), default=list, blank=True)
     # 密级 documents: visible only to these named people (plus nobody else)
     named_readers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("知悉人员")
@@ -325,6 +332,10 @@ class BodyVersion(models.Model):
 
 
 class Attachment(models.Model):
+    class Role(models.TextChoices):
+        ATTACHMENT = "attachment", _("附件")
+        BODY_SOURCE = "body_source", _("正文原稿")
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="documents/attachments/%Y/%m/")
     name = models.CharField(_("文件名"), max_length=200)
@@ -333,6 +344,7 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     text = models.TextField(_("提取文本"), blank=True)  # for full-text search
     sort = models.IntegerField(default=0)
+    role = models.CharField(_("用途"), max_length=12, choices=Role.choices, default=Role.ATTACHMENT)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
