@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,63 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("流程引擎")
 
     def ready(self) -> None:
-        pass
+        from tongban.core import nav, schedule
+        from tongban.notify import events
+        from tongban.workflow import definitions, rules, selectors, tasks
+
+        rules.register_builtins()
+        events.register("workflow.todo", _("新的待办事项"), default_channels=("inapp",), order=20)
+        events.register("workflow.toread", _("新的待阅事项"), default_channels=("inapp",), order=21)
+        events.register("workflow.urge", _("催办提醒"), default_channels=("inapp", "sms"), order=22)
+        events.register("workflow.due", _("办理期限提醒"), default_channels=("inapp", "sms"), order=23)
+        events.register("workflow.error", _("流程运行出错"), default_channels=("inapp", "email"), order=24)
+        schedule.register("workflow.remind_due_items", tasks.remind_due_items_task, cron="*/30 * * * *")
+        post_migrate.connect(definitions.on_post_migrate, sender=self, dispatch_uid="workflow_sync_defaults")
+
+        section = _("公文办理")
+        staff = lambda user: bool(user.is_authenticated and not getattr(user, "admin_role", ""))  # noqa: E731
+        for order, (box, icon) in enumerate(
+            (
+                ("todo", "bi-inbox"),
+                ("done", "bi-check2-square"),
+                ("started", "bi-send"),
+                ("toread", "bi-eye"),
+                ("read", "bi-eye-fill"),
+            ),
+            start=1,
+        ):
+            nav.register(
+                nav.NavItem(
+                    # all at order 1 (notify's bell is 5): the key keeps the five together in order
+                    key=f"workflow_{order}{box}",
+                    label=selectors.BOXES[box],
+                    url_name=f"workflow:{box}",
+                    icon=icon,
+                    section=section,
+                    order=1,
+                    visible=staff,
+                    badge=selectors.nav_badge(box) if box in ("todo", "toread") else None,
+                )
+            )
+        nav.register(
+            nav.NavItem(
+                key="workflow_6delegations",
+                label=_("委托办理"),
+                url_name="workflow:delegations",
+                icon="bi-person-check",
+                section=section,
+                order=1,
+                visible=staff,
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                key="workflow_definitions",
+                label=_("流程定义"),
+                url_name="workflow:definitions",
+                icon="bi-diagram-3",
+                section=_("系统管理"),
+                order=930,
+                visible=lambda user: bool(getattr(user, "is_security_admin", False)),
+            )
+        )

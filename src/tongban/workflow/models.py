@@ -146,6 +146,21 @@ class WorkItem(models.Model):
     action = models.CharField(_("操作"), max_length=16, blank=True)  # submit/return/transfer/…
     opinion = models.TextField(_("意见"), blank=True)
     last_urged_at = models.DateTimeField(null=True, blank=True)
+    # 加签: the item that added this signer (every such item must complete before the step does)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signers",
+        verbose_name=_("加签来源"),
+    )
+    # the item whose completion (or transfer/return) opened this one: 撤回 checks these
+    source_item = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="opened_items"
+    )
+    payload = models.JSONField(default=dict, blank=True)  # the case data submitted with the opinion
+    reminded = models.CharField(max_length=16, blank=True)  # "", "before", "overdue": deadline reminders sent
 
     class Meta:
         verbose_name = _("待办事项")
@@ -155,6 +170,7 @@ class WorkItem(models.Model):
             models.Index(fields=["unit", "role", "status"]),
             models.Index(fields=["completed_by", "-completed_at"]),
             models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["status", "due_at"]),
         ]
 
     def __str__(self) -> str:
