@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -208,7 +208,7 @@ def unread_count(request: HttpRequest) -> dict[str, int]:
 
 
 @router.post("", response={201: NoticeOut, **errors(400, 403, 422)}, summary="拟稿（草稿）")
-def create_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict[str, Any]]:
+def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[dict[str, Any]]:
     user = _caller(request)
     unit = _unit(request, payload.unit_id)
     notice = services.notice_create(
@@ -223,7 +223,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict[st
         expires_on=payload.expires_on,
         request=request,
     )
-    return 201, _full(notice, user)
+    return Status(201, _full(notice, user))
 
 
 @router.get("/{notice_id}", response={200: NoticeOut, **errors(403, 404)}, summary="查看通知（记为已读）")
@@ -314,14 +314,14 @@ def withdraw_notice(request: HttpRequest, notice_id: int, payload: WithdrawIn) -
     response={201: AttachmentOut, **errors(400, 403, 404)},
     summary="上传附件（草稿；pdf/doc(x)/xls(x)/ppt(x)/wps/ofd/txt/jpg/png/zip，≤50 MB）",
 )
-def upload_attachment(request: HttpRequest, notice_id: int, file: UploadedFile = UPLOAD) -> tuple[int, Any]:
+def upload_attachment(request: HttpRequest, notice_id: int, file: UploadedFile = UPLOAD) -> Status[Any]:
     user = _caller(request)
     notice = selectors.access_managed_notice(notice_id, user)
     with transaction.atomic():
         att = services.notice_attach(
             actor=user, notice=notice, file=file, name=file.name or "", request=request
         )
-    return 201, att
+    return Status(201, att)
 
 
 @router.get(
