@@ -502,8 +502,25 @@ def incoming_instruct(
         unit_id=incoming.unit_id,
         new={"lead_unit": lead.pk, "assist_units": [u.pk for u in assists], "due_date": str(due or "")},
     )
+    _set_handle_due(incoming)
     _refresh_step(incoming)
     return incoming
+
+
+def _set_handle_due(incoming: IncomingDocument) -> None:
+    """The 承办 items carry the due date (end of that working day, local time) for the inbox's
+    deadline colours. (The upload validator takes only a fixed ``due_workdays``; the deadline
+    here is chosen per document by the leader, so it is set on the open items directly.)"""
+    if incoming.due_date is None or incoming.instance_id is None:
+        return
+    from tongban.workflow.models import WorkItem
+
+    due_at = timezone.make_aware(
+        datetime.combine(incoming.due_date, datetime.min.time().replace(hour=23, minute=59, second=59))
+    )
+    WorkItem.objects.filter(instance_id=incoming.instance_id, step="handle", status="open").update(
+        due_at=due_at
+    )
 
 
 @transaction.atomic
