@@ -125,6 +125,7 @@ def font_report() -> list[dict[str, object]]:
     return rows
 
 
+@functools.lru_cache(maxsize=32)
 def font_file(family: str, style: str = "") -> tuple[str, int] | None:
     """The file (and face index in a collection) fontconfig picks for ``family`` — for Pillow."""
     fc_match = shutil.which("fc-match")

@@ -3,6 +3,7 @@ unit's name along the upper arc — drawn with Pillow as a transparent PNG."""
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 
@@ -14,6 +15,7 @@ RED = (230, 0, 18, 255)
 SIZE = 600  # pixels; printed at 42 mm that is about 360 dpi
 
 
+@functools.lru_cache(maxsize=16)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     # Seals are cut in a bold sans/song face; 黑体 (or its free stand-in) bold is closest.
     role = next(r for r in ROLES if r.key == "hei")
@@ -39,7 +41,7 @@ def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> Non
 
 def seal_png(name: str, *, subtitle: str = "") -> bytes:
     """A round seal with ``name`` along the arc (and an optional horizontal ``subtitle`` below the star)."""
-    scale = 2  # draw large, scale down for smooth edges
+    scale = 1
     size = SIZE * scale
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
@@ -65,7 +67,6 @@ def seal_png(name: str, *, subtitle: str = "") -> bytes:
     if subtitle:
         sub_px = int(size * 0.075)
         draw.text((c, c + size * 0.29), subtitle, font=_font(sub_px), fill=RED, anchor="mm")
-    img = img.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
+    img.save(out, format="PNG")
     return out.getvalue()

@@ -6,11 +6,14 @@ trusts only the CAs stored here and never fetches anything from the network."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -26,8 +29,20 @@ from tongban.seals.image import seal_png
 from tongban.seals.models import CertificateAuthority, SealCertificate
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+def _no_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """pyHanko's synchronous API calls asyncio.run(), which fails inside a running event loop (ASGI,
+    Playwright in tests): run it on a worker thread then. Only pyHanko work goes there, no queries."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 # --- CA and certificates ------------------------------------------------------------------------
@@ -165,7 +180,7 @@ def sign_pdf(*, pdf: bytes, unit: Any, actor: Any, reason: str = "用印") -> by
         location=str(getattr(unit, "name", "")),
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    out = signers.sign_pdf(writer, meta, signer=_signer(cert_row))
+    out = _no_loop(signers.sign_pdf, writer, meta, signer=_signer(cert_row))
     data = out.getvalue() if hasattr(out, "getvalue") else out.read()
     audit.record(
         "seals.sign",
@@ -231,7 +246,7 @@ def verify_pdf(data: bytes) -> VerifyResult:
     for sig in sigs:
         ctx = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
         try:
-            status = validate_pdf_signature(sig, ctx)
+            status = _no_loop(validate_pdf_signature, sig, ctx)
         except Exception as exc:
             log.info("signature check failed: %s", exc)
             return VerifyResult("altered", details=[_("签名数据无法校验。")])

@@ -84,10 +84,10 @@ def stylesheet(spec: DocumentSpec, *, hide_folio_pages: tuple[int, ...] = ()) ->
     .attach {{ margin-top: {_mm(L.LINE_PITCH_MM)}; padding-left: calc(5 * {ch}); text-indent: calc(-3 * {ch}); }}
     .attach.single {{ padding-left: 0; text-indent: 2em; }}
     .attach p {{ margin: 0; }}
-    .sign {{ position: relative; margin-top: {_mm(2 * L.LINE_PITCH_MM)}; page-break-inside: avoid;
+    .sign {{ position: relative; margin-top: {_mm(1.5 * L.LINE_PITCH_MM)}; page-break-inside: avoid;
              page-break-before: avoid; }}
-    .sign .box {{ float: right; position: relative; margin-right: calc(4 * {ch}); text-align: center; }}
-    .sign .clear {{ clear: both; height: 0; }}
+    .sign {{ text-align: right; padding-right: calc(4 * {ch}); }}
+    .sign .box {{ display: inline-block; position: relative; text-align: center; text-indent: 0; }}
     .sign .box div {{ white-space: nowrap; }}
     .sign img.seal {{ position: absolute; width: {_mm(L.SEAL_MM)}; height: {_mm(L.SEAL_MM)};
                       top: {_mm(L.LINE_PITCH_MM * 1.15 - L.SEAL_MM / 2)}; left: 50%;
@@ -103,7 +103,6 @@ def stylesheet(spec: DocumentSpec, *, hide_folio_pages: tuple[int, ...] = ()) ->
     .colophon table {{ width: 100%; border-collapse: collapse; }}
     .colophon td {{ padding: 0 1em; white-space: nowrap; }}
     /* 信函格式 (GB/T 9704 10.1): flag 30 mm from the page top, double red rules 170 mm long. */
-    .letter .flag {{ margin-top: {_mm(L.LETTER_FLAG_TOP_MM - L.TOP)}; }}
     .double {{ margin-left: -7mm; width: 170mm; height: 1.6mm; border-top: 1mm solid {L.RED};
                border-bottom: 0.35mm solid {L.RED}; box-sizing: border-box; }}
     .double.top {{ margin-top: 4mm; }}
@@ -122,18 +121,26 @@ def _flag(spec: DocumentSpec) -> str:
         return _flag_line(spec.flag_text or f"{(spec.organs or [''])[0]}令")
     if spec.flag_text or len(spec.organs) <= 1:
         suffix = "" if spec.layout == "letter" else "文件"
-        return _flag_line(spec.flag_text or (spec.organs[0] + suffix if spec.organs else ""))
+        top = L.LETTER_FLAG_TOP_MM - L.TOP if spec.layout == "letter" else 0.0
+        return _flag_line(spec.flag_text or (spec.organs[0] + suffix if spec.organs else ""), top_mm=top)
     # 联合行文 (GB/T 9704 7.2.3): organs stacked, 文件 to their right, centred on them.
     longest = max(len(o) for o in spec.organs) + (0 if spec.layout == "letter" else 2)
     size = min(15.0, (L.AREA_W - 4) / longest, 100 / (len(spec.organs) * 1.1))
     names = "".join(f"<div>{escape(o)}</div>" for o in spec.organs)
     tail = "" if spec.layout == "letter" else "<td>文件</td>"
-    return f'<div class="flag" style="font-size:{_mm(size)}"><table><tr><td>{names}</td>{tail}</tr></table></div>'
+    top = L.LETTER_FLAG_TOP_MM - L.TOP if spec.layout == "letter" else 0.0
+    return f'<div class="flag" style="font-size:{_mm(size)};margin-top:{_mm(top)}"><table><tr><td>{names}</td>{tail}</tr></table></div>'
 
 
-def _flag_line(text: str) -> str:
+# The ink of a CJK ideograph starts about 0.077 em below the top of a 1-em line box (measured on
+# Noto Serif CJK; 方正小标宋 is within a few hundredths of a millimetre at this size).
+FLAG_INK_EM = 0.077
+
+
+def _flag_line(text: str, *, top_mm: float = 0.0) -> str:
     size = min(15.0, (L.AREA_W - 4) / max(len(text), 1))
-    return f'<div class="flag" style="font-size:{_mm(size)}">{escape(text)}</div>'
+    margin = top_mm - FLAG_INK_EM * size
+    return f'<div class="flag" style="font-size:{_mm(size)};margin-top:{_mm(margin)}">{escape(text)}</div>'
 
 
 def _marks(spec: DocumentSpec) -> str:
@@ -201,7 +208,7 @@ def _sign(spec: DocumentSpec, seal_png: bytes | None) -> str:
     if seal_png:
         data = base64.b64encode(seal_png).decode("ascii")
         seal = f'<img class="seal" alt="" src="data:image/png;base64,{data}">'
-    return f'<div class="sign" id="tb-sign"><div class="box" id="tb-signbox">{lines}{seal}</div><div class="clear"></div></div>'
+    return f'<div class="sign" id="tb-sign"><div class="box" id="tb-signbox">{lines}{seal}</div></div>'
 
 
 def _colophon(spec: DocumentSpec) -> str:

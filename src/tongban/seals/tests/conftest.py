@@ -34,12 +34,23 @@ def sealed_unit(small_county: County, units: list[Unit]) -> Unit:
 
 @pytest.fixture
 def simple_pdf() -> bytes:
-    from tongban.documents.render import DocumentSpec, render_pdf
+    # WeasyPrint directly: seals sits below documents and must not import its renderer.
+    from weasyprint import HTML
 
-    spec = DocumentSpec(
-        title="关于测试的通知",
-        doc_number="青政发〔2026〕1号",
-        organs=["青山县人民政府"],
-        body_html="<p>测试正文。</p>",
+    return HTML(string="<html lang=zh><body><p>关于测试的通知</p></body></html>").write_pdf()
+
+
+@pytest.fixture
+def people(small_county: County, units: list[Unit]) -> dict[str, Any]:
+    from tongban.identity.models import User
+    from tongban.orgs.models import Post
+
+    clerk = User.objects.create_user(username="sealclerk", password="Tongban@2026", full_name="文书甲")
+    Post.objects.create(county=small_county, user=clerk, unit=units[0], title="文书", is_primary=True)
+    secadmin = User.objects.create_user(
+        username="sealsec", password="Tongban@2026", full_name="安全员", admin_role="security"
     )
-    return render_pdf(spec)
+    sysadmin = User.objects.create_user(
+        username="sealsys", password="Tongban@2026", full_name="系统员", admin_role="system"
+    )
+    return {"clerk": clerk, "secadmin": secadmin, "sysadmin": sysadmin, "anonymous": None}
