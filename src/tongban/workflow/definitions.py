@@ -182,7 +182,7 @@ def _check_tasks(proc: Any) -> list[Problem]:
                 )
             )
         due = props.get("due_workdays", "")
-        if due and not due.isdigit():
+        if due and not (due.isdigit() or (due.startswith("data:") and due[5:].isidentifier())):
             problems.append(
                 Problem(el.sourceline, _("用户任务“%(t)s”的办理期限须为整数工作日。") % {"t": label})
             )

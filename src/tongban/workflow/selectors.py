@@ -66,8 +66,10 @@ def can_see_item(item: WorkItem, user: Any) -> bool:
     uid = getattr(user, "pk", None)
     if uid is None:
         return False
-    if uid in (item.assignee_id, item.completed_by_id, item.delegated_from_id):
+    if uid in (item.assignee_id, item.completed_by_id, item.delegated_from_id, item.sender_id):
         return True
+    if item.kind == WorkItemKind.TASK and uid == item.instance.starter_id:
+        return True  # the starter follows (and may urge) every step of their process
     if item.assignee_id is None and item.unit_id and item.role:
         return services.user_can_act(item, user) or (
             item.status != WorkItemStatus.OPEN and (item.unit_id, item.role) in set(_grants(user))
@@ -76,8 +78,8 @@ def can_see_item(item: WorkItem, user: Any) -> bool:
 
 
 def access_item(item_id: int, user: Any) -> WorkItem:
-    """An item the user may act on or see: theirs (assignee, pooled role, completer, or the
-    person it was delegated from). Anything else is NotFound."""
+    """An item the user may act on or see: theirs (assignee, pooled role, completer, the person it
+    was delegated from), one they sent, or a step of a process they started. Else NotFound."""
     if not getattr(user, "is_authenticated", False):
         raise NotFound("workflow.no_item", _("找不到该事项。"))
     item = (
@@ -353,3 +355,15 @@ def access_definition(definition_id: int, user: Any) -> ProcessDefinition:
     if row is None:
         raise NotFound("workflow.no_definition", _("找不到该流程定义。"))
     return row
+
+
+def primary_unit_names(user_ids: list[int]) -> dict[int, str]:
+    """Short names of the users' primary units (one query), for pickers."""
+    from tongban.orgs.models import Post
+
+    out: dict[int, str] = {}
+    for uid, short, name in Post.objects.filter(user_id__in=user_ids, is_primary=True).values_list(
+        "user_id", "unit__short_name", "unit__name"
+    ):
+        out[uid] = short or name
+    return out

@@ -876,12 +876,15 @@ def copy_for_reading(
             raise TongbanError("workflow.not_running", _("流程已撤销。"))
         if enforce_actions:
             candidates = (
-                [item] if item is not None else list(WorkItem.objects.filter(instance=inst, kind=WorkItemKind.TASK))
+                [item]
+                if item is not None
+                else list(WorkItem.objects.filter(instance=inst, kind=WorkItemKind.TASK))
             )
             allowed = any(
                 c.instance_id == inst.pk
                 and (c.assignee_id == actor.pk or c.completed_by_id == actor.pk or user_can_act(c, actor))
-                and "cc" in step_properties(inst.definition, c.step).get("actions", "").replace(" ", "").split(",")
+                and "cc"
+                in step_properties(inst.definition, c.step).get("actions", "").replace(" ", "").split(",")
                 for c in candidates
             )
             if not allowed and actor.pk != inst.starter_id:

@@ -55,7 +55,9 @@ def test_bad_expression_refused_at_upload() -> None:
 
 
 def test_user_task_needs_a_registered_assignee_rule() -> None:
-    assert "缺少办理人规则" in _problems(GOOD.replace('name="assignee" value="starter"', 'name="x" value="y"'))
+    assert "缺少办理人规则" in _problems(
+        GOOD.replace('name="assignee" value="starter"', 'name="x" value="y"')
+    )
     assert "未注册" in _problems(GOOD.replace('value="role:office_head"', 'value="nobody:x"'))
     assert "操作" in _problems(GOOD.replace("cc,withdraw,urge", "cc,explode"))
 

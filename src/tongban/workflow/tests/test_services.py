@@ -157,7 +157,9 @@ def test_add_signer_must_complete_before_the_step_moves(org: Any, start: Any) ->
 def test_competing_holders_first_wins(org: Any, start: Any) -> None:
     inst = start(countersign_units=[], reviewers=[org.head.pk, org.head2.pk])
     # data_user rule with a list → one item each; simulate with the rule directly
-    ctx = registry.RuleContext(arg="reviewers", instance=inst, data={"reviewers": [org.head.pk, org.head2.pk]}, step="x")
+    ctx = registry.RuleContext(
+        arg="reviewers", instance=inst, data={"reviewers": [org.head.pk, org.head2.pk]}, step="x"
+    )
     assert [a.user for a in registry.rule("data_user")(ctx)] == [org.head, org.head2]
 
 
@@ -195,7 +197,9 @@ def test_urge_once_an_hour_with_sms(org: Any, start: Any) -> None:
 
 def test_delegation_routes_new_items_to_the_delegate(org: Any, start: Any) -> None:
     today = timezone.localdate()
-    d = wf.delegation_create(actor=org.leader, delegate=org.edu_leader, starts_on=today, ends_on=today + timedelta(days=3))
+    d = wf.delegation_create(
+        actor=org.leader, delegate=org.edu_leader, starts_on=today, ends_on=today + timedelta(days=3)
+    )
     with pytest.raises(TongbanError):
         wf.delegation_create(actor=org.leader, delegate=org.edu_leader, starts_on=today, ends_on=today)
     with pytest.raises(TongbanError):
@@ -226,7 +230,9 @@ def test_cancel(org: Any, start: Any) -> None:
 
 def test_listeners_see_events_in_order(org: Any, start: Any) -> None:
     seen: list[tuple[str, str]] = []
-    registry.register_listener("test.simple", lambda e, inst, item: seen.append((e, item.step if item else "")))
+    registry.register_listener(
+        "test.simple", lambda e, inst, item: seen.append((e, item.step if item else ""))
+    )
     inst, review = _to_review(org, start)
     wf.item_complete(item=review, actor=org.head, opinion="同意", data={"next_assignees": [org.leader.pk]})
     wf.item_complete(item=_open(inst)[0], actor=org.leader, opinion="签发")
@@ -278,13 +284,20 @@ def test_malicious_gateway_is_refused_and_marks_the_instance(org: Any, condition
     marker.unlink(missing_ok=True)
     _bad_definition(org, condition)
     inst = wf.instance_start(
-        key="test.evil", subject_type="test.subject", subject_id=99, title="恶意", actor=org.clerk, unit=org.gov,
+        key="test.evil",
+        subject_type="test.subject",
+        subject_id=99,
+        title="恶意",
+        actor=org.clerk,
+        unit=org.gov,
         data={"amount": 5, "countersign_units": []},
     )
     wf.item_complete(item=_open(inst)[0], actor=org.clerk, opinion="")
     review = _open(inst)[0]
     with pytest.raises(wf.EngineFailure):
-        wf.item_complete(item=review, actor=org.head, opinion="同意", data={"next_assignees": [org.leader.pk]})
+        wf.item_complete(
+            item=review, actor=org.head, opinion="同意", data={"next_assignees": [org.leader.pk]}
+        )
     assert not marker.exists()
     inst.refresh_from_db()
     review.refresh_from_db()
@@ -293,7 +306,9 @@ def test_malicious_gateway_is_refused_and_marks_the_instance(org: Any, condition
     assert [i.step for i in _open(inst)] == ["review"]
     assert Notification.objects.filter(event="workflow.error", user=org.sysadmin).exists()
     with pytest.raises(TongbanError) as exc:
-        wf.item_complete(item=review, actor=org.head, opinion="同意", data={"next_assignees": [org.leader.pk]})
+        wf.item_complete(
+            item=review, actor=org.head, opinion="同意", data={"next_assignees": [org.leader.pk]}
+        )
     assert exc.value.code == "workflow.instance_error"
 
 
