@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -212,7 +212,7 @@ def register_external(
     kind: Form[Literal["main", "cc"]] = "main",
     handling: Form[Literal["handle", "read"]] = "handle",
     file: File[UploadedFile | None] = None,
-) -> tuple[int, Any]:
+) -> Any:
     user = _caller(request)
     clerk_units = [u for u in selectors.receiving_units(user) if selectors.is_clerk(user, u.pk)]
     if not clerk_units:
@@ -235,7 +235,7 @@ def register_external(
         handling=handling,
         file=file,
     )
-    return 201, _detail(selectors.access_incoming(incoming.pk, user), user)
+    return Status(201, _detail(selectors.access_incoming(incoming.pk, user), user))
 
 
 @router.get(
