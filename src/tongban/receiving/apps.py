@@ -78,7 +78,7 @@ class ReceivingConfig(AppConfig):
             pass
 
         schedule.register("receiving.deadline_reminders", tasks.reminders_send_task, cron="30 8 * * *")
-        demo_hooks.register("receiving", demo.seed, order=60)
+        demo_hooks.register("receiving", demo.seed, order=70)
         nav.register(
             nav.NavItem(
                 key="receiving",
