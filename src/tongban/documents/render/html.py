@@ -83,16 +83,19 @@ def stylesheet(spec: DocumentSpec, *, hide_folio_pages: tuple[int, ...] = ()) ->
     .body td {{ border: 0.5pt solid #000; padding: 1mm; vertical-align: top; }}
     .attach {{ margin-top: {_mm(L.LINE_PITCH_MM)}; padding-left: calc(5 * {ch}); text-indent: calc(-3 * {ch}); }}
     .attach.single {{ padding-left: 0; text-indent: 2em; }}
+    .attach {{ page-break-inside: avoid; }}
     .attach p {{ margin: 0; }}
     .sign {{ position: relative; margin-top: {_mm(1.5 * L.LINE_PITCH_MM)}; page-break-inside: avoid;
              page-break-before: avoid; }}
     .sign {{ text-align: right; padding-right: calc(4 * {ch}); }}
     .sign .box {{ display: inline-block; position: relative; text-align: center; text-indent: 0; }}
+    /* 署名 is centred on 成文日期 and may be wider than it: it overhangs both sides equally. */
+    .sign .box .organ {{ margin: 0 -40mm; }}
     .sign .box div {{ white-space: nowrap; }}
     .sign img.seal {{ position: absolute; width: {_mm(L.SEAL_MM)}; height: {_mm(L.SEAL_MM)};
                       top: {_mm(L.LINE_PITCH_MM * 1.15 - L.SEAL_MM / 2)}; left: 50%;
                       margin-left: {_mm(-L.SEAL_MM / 2)}; }}
-    .note {{ text-indent: 2em; }}
+    .note {{ text-indent: 2em; page-break-before: avoid; }}
     .minutes-list {{ margin-top: {_mm(L.LINE_PITCH_MM)}; padding-left: calc(3 * {ch}); text-indent: calc(-3 * {ch}); }}
     .colophon {{ float: footnote; font-size: {_pt(L.FOLIO_PT)}; letter-spacing: 0; line-height: {_mm(L.LINE_PITCH_MM * 0.7)}; }}
     .colophon::footnote-call, ::footnote-call {{ content: none; }}
@@ -201,7 +204,7 @@ def _sign(spec: DocumentSpec, seal_png: bytes | None) -> str:
     date = cn_date(spec.written_date)
     if not names and not date:
         return ""
-    lines = "".join(f"<div>{escape(n)}</div>" for n in names)
+    lines = "".join(f'<div class="organ">{escape(n)}</div>' for n in names)
     if date:
         lines += f"<div>{escape(date)}</div>"
     seal = ""
