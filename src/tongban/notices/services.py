@@ -281,8 +281,8 @@ def _url(notice: Notice) -> str:
 @transaction.atomic
 def notice_publish(*, actor: User, notice: Notice, request: HttpRequest | None = None) -> int:
     """Publish a draft: one receipt per person in the audience (bulk), a notification to each
-    (SMS too when 紧急). Returns the size of the audience."""
-    notice = _lock(notice)
+    (SMS too when 紧急). Returns the size of the audience; ``notice`` is updated in place."""
+    given, notice = notice, _lock(notice)
     if not selectors.can_publish_for(actor, notice.unit):
         raise PermissionDenied(
             "notices.not_publisher", _("只有本单位的文书、办公室主任或单位领导可以发布通知。")
@@ -338,6 +338,7 @@ def notice_publish(*, actor: User, notice: Notice, request: HttpRequest | None =
         unit_id=notice.unit_id,
         new={"audience": len(receipts), "whole_county": notice.whole_county, "importance": notice.importance},
     )
+    given.status, given.published_at, given.published_by = notice.status, notice.published_at, actor
     return len(receipts)
 
 
@@ -441,7 +442,7 @@ def notice_withdraw(
     *, actor: User, notice: Notice, reason: str = "", request: HttpRequest | None = None
 ) -> Notice:
     """撤回: a published notice disappears from readers' lists; receipts are kept."""
-    notice = _lock(notice)
+    given, notice = notice, _lock(notice)
     _require_manager(actor, notice)
     if notice.status != NoticeStatus.PUBLISHED:
         raise TongbanError("notices.not_published", _("只有已发布的通知可以撤回。"))
@@ -459,6 +460,7 @@ def notice_withdraw(
         old={"status": NoticeStatus.PUBLISHED},
         new={"status": NoticeStatus.WITHDRAWN, "reason": reason},
     )
+    given.status, given.withdrawn_at, given.withdraw_reason = notice.status, notice.withdrawn_at, reason
     return notice
 
 

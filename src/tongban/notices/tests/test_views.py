@@ -200,3 +200,21 @@ def test_nav_entry_with_badge(client, accounts, units):
         'href="/notices/"><i aria-hidden="true" class="bi bi-megaphone me-2"></i>通知公告 <span class="badge'
         in html
     )
+
+
+def test_list_queries_do_not_grow_with_the_notices(client, accounts, units, django_assert_max_num_queries):
+    oh, ul = accounts["officehead"], accounts["unitleader"]
+    make_notice(oh, units["政府办"], targets=[units["财政局"]])
+    _client(client, ul)
+    client.get(reverse("notices:list"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("notices:list"))
+    for i in range(8):
+        make_notice(
+            oh, units["政府办"], whole_county=bool(i % 2), targets=[units["财政局"]], title=f"通知{i}"
+        )
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("notices:list"))
