@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -178,13 +177,6 @@ def _route(doc: Document) -> list[Any]:
     return list(wfs.route(doc.instance))
 
 
-def _item_actions_template() -> str:
-    try:
-        return select_template(["workflow/_item_actions.html"]).template.name  # type: ignore[union-attr]
-    except Exception:
-        return ""
-
-
 @login_required
 @_errors_as_http
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -229,7 +221,6 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "county_units": list(
             Unit.objects.filter(county=county, is_active=True).exclude(pk=doc.unit_id).order_by("sort", "id")
         ),
-        "item_actions_template": _item_actions_template(),
         "archive_form": ArchiveForm(),
         "withdraw_form": WithdrawForm(),
         "retentions": list(services.RETENTIONS.items()),
