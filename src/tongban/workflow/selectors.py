@@ -208,9 +208,13 @@ def inbox(
     if box == "started":
         qs = qs.order_by("-started_at", "-pk")
     elif box in ("done", "read"):
-        qs = qs.select_related("sender", "assignee").order_by("-completed_at", "-pk")
+        qs = qs.select_related("sender", "assignee", "completed_by", "delegated_from").order_by(
+            "-completed_at", "-pk"
+        )
     else:
-        qs = qs.select_related("sender", "delegated_from", "assignee").order_by("-created_at", "-pk")
+        qs = qs.select_related("sender", "delegated_from", "assignee", "completed_by").order_by(
+            "-created_at", "-pk"
+        )
     paginator = Paginator(qs, per_page)
     pg = paginator.get_page(page)
     rows = list(pg.object_list)

@@ -164,7 +164,7 @@ def test_competing_holders_first_wins(org: Any, start: Any) -> None:
 
 
 def test_copy_for_reading_and_mark_read(org: Any, start: Any) -> None:
-    inst, review = _to_review(org, start)
+    inst, _review = _to_review(org, start)
     with pytest.raises(PermissionDenied):
         wf.copy_for_reading(instance=inst, actor=org.leader, users=[org.other])
     items = wf.copy_for_reading(instance=inst, actor=org.head, users=[org.other, org.leader], note="请阅")
@@ -181,7 +181,7 @@ def test_copy_for_reading_and_mark_read(org: Any, start: Any) -> None:
 
 
 def test_urge_once_an_hour_with_sms(org: Any, start: Any) -> None:
-    inst, review = _to_review(org, start)
+    _inst, review = _to_review(org, start)
     with pytest.raises(PermissionDenied):
         wf.item_urge(item=review, actor=org.other)
     wf.item_urge(item=review, actor=org.clerk, message="请尽快")
@@ -242,7 +242,7 @@ def test_listeners_see_events_in_order(org: Any, start: Any) -> None:
 
 
 def test_deadline_reminders_once_before_and_once_overdue(org: Any, start: Any) -> None:
-    inst, review = _to_review(org, start)
+    _inst, review = _to_review(org, start)
     from tongban.core.calendar import add_workdays
 
     now = timezone.now()

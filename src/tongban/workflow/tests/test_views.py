@@ -44,7 +44,7 @@ def test_inbox_boxes_render(org: Any, start: Any, box: str) -> None:
 
 def test_inbox_anonymous_redirects(db: Any) -> None:
     resp = Client().get(reverse("workflow:todo"))
-    assert resp.status_code == 302 and "/login" in resp["Location"] or "next=" in resp["Location"]
+    assert (resp.status_code == 302 and "/login" in resp["Location"]) or "next=" in resp["Location"]
 
 
 def test_todo_lists_pooled_item_with_badge_link_and_colours(org: Any, start: Any) -> None:
@@ -120,7 +120,7 @@ def test_item_page_and_complete_through_post(org: Any, start: Any) -> None:
 
 
 def test_item_page_hidden_from_others(org: Any, start: Any) -> None:
-    inst, review = _review(org, start)
+    _inst, review = _review(org, start)
     for user in (org.other, org.leader, org.secadmin):
         assert _client(user).get(reverse("workflow:item", args=[review.pk])).status_code == 404
     assert _client(None).get(reverse("workflow:item", args=[review.pk])).status_code == 302
@@ -138,7 +138,7 @@ def test_item_page_hidden_from_others(org: Any, start: Any) -> None:
     ],
 )
 def test_item_action_matrix(org: Any, start: Any, action: str, data: dict[str, Any]) -> None:
-    inst, review = _review(org, start)
+    _inst, review = _review(org, start)
     data = {k: (str(org.other.pk) if v == "OTHER" else v) for k, v in data.items()}
     url = reverse("workflow:item_action", args=[review.pk, action])
     before = list(WorkItem.objects.values_list("pk", "status", "last_urged_at"))
@@ -167,7 +167,7 @@ def test_withdraw_through_post(org: Any, start: Any) -> None:
 
 
 def test_read_item_through_post(org: Any, start: Any) -> None:
-    inst, review = _review(org, start)
+    inst, _review_item = _review(org, start)
     (item,) = wf.copy_for_reading(instance=inst, actor=org.head, users=[org.other])
     url = reverse("workflow:item_action", args=[item.pk, "read"])
     _client(org.leader).post(url)
@@ -177,7 +177,7 @@ def test_read_item_through_post(org: Any, start: Any) -> None:
 
 
 def test_next_must_be_local(org: Any, start: Any) -> None:
-    inst, review = _review(org, start)
+    _inst, review = _review(org, start)
     resp = _client(org.clerk).post(
         reverse("workflow:item_action", args=[review.pk, "urge"]), {"next": "https://evil.example/"}
     )
