@@ -38,7 +38,7 @@ class SearchOut(Schema):
     q: str
     terms: list[str]
     total: int
-    capped: bool  # more than 1,000 matches: ``total`` is 1,000
+    capped: bool  # only the newest matches were examined: there are more than ``total``
     page: int
     pages: int
     items: list[SearchHitOut]

@@ -18,11 +18,8 @@ except ImportError:  # pragma: no cover - fallback named in ARCHITECTURE.md
 
     _cut_for_search = _jieba.lcut_for_search
 
-_WORD = re.compile(r"\w", re.UNICODE)
 _SPACE = re.compile(r"\s+")
-# A word the tokenizers keep whole: letters, digits and CJK only (FTS5 unicode61 and our
-# PostgreSQL lexemes both see exactly these).
-_SPLIT = re.compile(r"[^\w]+|_", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits (CJK included); not punctuation or "_"
 MAX_QUERY_CHARS = 100
 MAX_QUERY_TERMS = 12
 
@@ -36,23 +33,20 @@ def plain_text(html_or_text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    out: list[str] = []
-    for token in _cut_for_search(text):
-        for part in _SPLIT.split(token.lower()):
-            if part and _WORD.search(part):
-                out.append(part)
-    return out
+    """rjieba's search-mode words, lower case, cut again at anything that is not a letter or a
+    digit (punctuation, spaces, underscores are dropped): what FTS5's unicode61 tokenizer and our
+    PostgreSQL lexemes both treat as one token."""
+    return _TOKEN.findall(" ".join(_cut_for_search(text.lower())))
 
 
 def segment(*texts: str) -> str:
     """The index terms of ``texts``: every word of rjieba's search mode (which adds the shorter
     words inside long ones, e.g. 财政预算 → 财政 预算 财政预算), once each, space separated."""
-    seen: dict[str, None] = {}
+    words: list[str] = []
     for text in texts:
         if text:
-            for word in _words(text):
-                seen.setdefault(word, None)
-    return " ".join(seen)
+            words += _words(text)
+    return " ".join(dict.fromkeys(words))
 
 
 def query_terms(q: str) -> list[str]:

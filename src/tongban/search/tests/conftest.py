@@ -10,7 +10,6 @@ from tongban.orgs import demo
 from tongban.orgs.models import County, Unit
 from tongban.orgs.services import seed_apply
 from tongban.search import registry
-from tongban.search.models import SearchEntry
 
 KIND = "tests.memo"
 
@@ -33,13 +32,14 @@ def units(county: County) -> dict[str, Unit]:
 
 
 # Visibility of the test kind: who may see which object ids (object ids are set by each test).
+# The kind's objects are units (any model would do): ``visible_ids`` returns a QuerySet of the
+# model's pks, as domains do.
 GRANTS: dict[int, set[int]] = {}
 
 
 def _visible(user: Any) -> Any:
     ids = [oid for oid, users in GRANTS.items() if user.pk in users]
-    # A real QuerySet of ids, as domains return (here over the entries themselves).
-    return SearchEntry.objects.filter(kind=KIND, object_id__in=ids).values_list("object_id", flat=True)
+    return Unit.objects.filter(pk__in=ids).values_list("pk", flat=True)
 
 
 @pytest.fixture

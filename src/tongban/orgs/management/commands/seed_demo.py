@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from tongban.core import demo as demo_hooks
@@ -21,6 +22,12 @@ class Command(BaseCommand):
             "--staff", type=int, default=demo.TOTAL_STAFF, help="人员总数（含演示账号），默认 2018"
         )
         parser.add_argument("--seed", type=int, default=demo.SEED, help="随机种子（固定，保证可重复）")
+        parser.add_argument(
+            "--documents",
+            type=int,
+            default=0,
+            help="再批量生成演示公文，直到共有 N 件（如 200000，供压力测试；由 seed_documents 命令完成）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -36,6 +43,9 @@ class Command(BaseCommand):
         # Then every other domain's demo data (each hook is idempotent).
         for line in demo_hooks.run(demo_hooks.DemoContext(usernames=[a[1] for a in demo.DEMO_ACCOUNTS])):
             self.stdout.write(line)
+        if options["documents"] > 0:
+            # by command name: orgs does not import the documents app that provides it
+            call_command("seed_documents", options["documents"], stdout=self.stdout)
         users = {u.username: u for u in User.objects.filter(username__in=[a[1] for a in demo.DEMO_ACCOUNTS])}
         rows = []
         for label, login, *_rest in demo.DEMO_ACCOUNTS:
