@@ -1,0 +1,148 @@
+"""An outgoing document from draft to 核发 in a real browser, across four users in two units:
+clerk and officehead (政府办), unitleader (财政局) countersigns, countyleader signs; the office head
+returns it once to the drafter; it ends with 核发 to 财政局."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tongban.core.tests.test_ui_browser import login
+from tongban.documents.models import Document, NumberSeries
+from tongban.identity.models import User
+from tongban.notify.models import Notification
+from tongban.orgs import demo
+from tongban.orgs.models import Unit
+from tongban.orgs.services import seed_apply
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+TITLE = "关于做好2026年春节期间安全生产工作的通知"
+
+
+def _as(page: Any, live_server: Any, username: str) -> None:
+    page.context.clear_cookies()
+    login(page, live_server, username, demo.DEMO_PASSWORD)
+
+
+def _open(page: Any, live_server: Any, doc: Document) -> None:
+    page.goto(f"{live_server.url}/documents/{doc.pk}/")
+
+
+def _step(page: Any, step: str) -> Any:
+    return page.locator(f"form[data-step='{step}']")
+
+
+def test_outgoing_document_from_draft_to_issue(page: Any, live_server: Any) -> None:
+    from tongban.seals import services as seal_services
+
+    seed_apply(plan=demo.build_plan(staff=80))
+    zfb = Unit.objects.get(short_name="政府办")
+    cz = Unit.objects.get(short_name="财政局")
+    seal_services.ca_init(county=zfb.county)
+    seal_services.certificate_issue(unit=zfb)
+    NumberSeries.objects.create(county=zfb.county, unit=zfb, prefix="青政办发")
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["clerk", "officehead", "unitleader", "countyleader", "czclerk"]
+        )
+    }
+
+    # 1. the clerk drafts: title, body in the editor, 主送 财政局
+    _as(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/documents/new/")
+    page.fill("#id_title", TITLE)
+    page.select_option("#id_main_units", label=cz.name)
+    page.locator("#doc-editor .ql-editor").click()
+    page.keyboard.type("各单位：春节将至，请切实做好安全生产工作。")
+    page.click("#doc-save")
+    page.locator("#doc-title").wait_for()
+    doc = Document.objects.get(title=TITLE)
+    assert "春节将至" in doc.body_html and doc.recipients.get().unit == cz
+    # 拟稿 → 部门负责人审核: choose the office head
+    _step(page, "draft").locator("select[name=next_assignees]").select_option(str(users["officehead"].pk))
+    _step(page, "draft").locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+    assert Document.objects.get(pk=doc.pk).status == "review"
+
+    # 2. the office head returns it to the drafter once
+    _as(page, live_server, "officehead")
+    _open(page, live_server, doc)
+    page.locator("summary", has_text="退回").first.click()
+    page.locator("select[name=to_step]").first.select_option("draft")
+    page.locator("textarea[name=opinion][required]").first.fill("请补充值班安排。")
+    page.locator("button", has_text="确认退回").first.click()
+    page.wait_for_load_state()
+
+    # 3. the clerk adds the duty arrangements and submits again
+    _as(page, live_server, "clerk")
+    _open(page, live_server, doc)
+    page.click("#doc-edit")
+    page.locator("#doc-editor .ql-editor").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("节日期间实行24小时值班。")
+    page.click("#doc-save")
+    page.locator("#doc-title").wait_for()
+    assert "24小时值班" in Document.objects.get(pk=doc.pk).body_html
+    _step(page, "draft").locator("select[name=next_assignees]").select_option(str(users["officehead"].pk))
+    _step(page, "draft").locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+
+    # 4. the office head reviews, then (核稿) asks 财政局 to countersign and the county leader to sign
+    _as(page, live_server, "officehead")
+    _open(page, live_server, doc)
+    _step(page, "dept_review").locator("textarea[name=opinion]").fill("同意。")
+    _step(page, "dept_review").locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+    form = _step(page, "office_review")
+    form.locator("select[name=countersign_units]").select_option(str(cz.pk))
+    form.locator("select[name=next_assignees]").select_option(str(users["countyleader"].pk))
+    form.locator("textarea[name=opinion]").fill("请财政局会签后呈县领导签发。")
+    form.locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+
+    # 5. 财政局's leader countersigns (on a phone-sized page too)
+    _as(page, live_server, "unitleader")
+    _open(page, live_server, doc)
+    _step(page, "countersign").locator("textarea[name=opinion]").fill("同意会签。")
+    _step(page, "countersign").locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+
+    # 6. the county leader signs
+    _as(page, live_server, "countyleader")
+    _open(page, live_server, doc)
+    _step(page, "sign").locator("textarea[name=opinion]").fill("同意印发。")
+    _step(page, "sign").locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+    doc.refresh_from_db()
+    assert doc.status == "signed" and doc.signers_text == users["countyleader"].full_name and doc.written_date
+
+    # 7. the office head rechecks
+    _as(page, live_server, "officehead")
+    _open(page, live_server, doc)
+    _step(page, "recheck").locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+
+    # 8. the clerk numbers, seals and issues
+    _as(page, live_server, "clerk")
+    _open(page, live_server, doc)
+    _step(page, "register").locator("button[type=submit]").click()
+    page.locator("#doc-number").wait_for()
+    assert page.locator("#doc-number").inner_text().startswith("青政办发〔")
+    _step(page, "seal").locator("button[type=submit]").click()
+    page.locator("#doc-sealed").wait_for()
+    _step(page, "issue").locator("button[type=submit]").click()
+    page.locator("#doc-status").wait_for()
+    doc.refresh_from_db()
+    assert doc.status == "issued" and doc.sealed_pdf and doc.issued_at
+    assert page.locator("#doc-status").inner_text() == "已核发"
+    route = page.locator("#wf-route").inner_text()
+    for text in ("请补充值班安排。", "同意会签。", "同意印发。"):
+        assert text in route
+    # 核发 reached 财政局's clerk (through the receiving listener) when receiving is installed
+    from tongban.documents import hooks
+
+    if hooks.issued_listeners():
+        assert Notification.objects.filter(user=users["czclerk"]).exists()
