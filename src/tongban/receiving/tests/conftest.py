@@ -105,3 +105,19 @@ def run_to(
             )
     incoming.refresh_from_db()
     return incoming
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF for assertions: the page text plus every table cell on its own (a cell
+    that wraps interleaves with its neighbours in the plain text), without spaces and newlines."""
+    import io
+
+    import pdfplumber
+
+    parts = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            parts.append(page.extract_text() or "")
+            for table in page.extract_tables():
+                parts.extend(cell or "" for row in table for cell in row)
+    return "|".join(parts).replace(" ", "").replace("\n", "")
