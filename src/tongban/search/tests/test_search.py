@@ -121,3 +121,30 @@ def test_filters_year_unit_kind(county, accounts, units, memo_kind) -> None:
     ]
     assert selectors.search(user=clerk, q="总结", kind="nope").total == 0
     assert selectors.search(user=clerk, q="总结", year="x", page="y").total == 2
+
+
+def test_scanning_windows_and_capped_total(county, accounts, units, memo_kind, monkeypatch) -> None:
+    clerk = accounts["clerk"]
+    unit = units["政府办"]
+    for oid in range(1, 61):
+        _index(
+            oid,
+            county,
+            unit,
+            title=f"关于督查工作的通报{oid}",
+            date=dt.date(2025, 1, 1) + dt.timedelta(days=oid),
+        )
+    memo_kind.update({oid: {clerk.pk} for oid in range(1, 61) if oid % 3 == 0})  # every third: 20 visible
+    res = selectors.search(user=clerk, q="督查")
+    assert res.total == 20 and not res.capped
+    assert [h.object_id for h in res.hits] == list(range(60, 0, -3))
+    monkeypatch.setattr(selectors, "WINDOWS", (6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6))
+    monkeypatch.setattr(selectors, "COUNT_SCAN", 6)
+    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    first = selectors.search(user=clerk, q="督查", per_page=2)
+    assert [h.object_id for h in first.hits] == [60, 57]
+    assert first.capped and first.has_next and first.total >= 3
+    second = selectors.search(user=clerk, q="督查", page=2, per_page=2)
+    assert [h.object_id for h in second.hits] == [54, 51]
+    last = selectors.search(user=clerk, q="督查", page=10, per_page=2)
+    assert [h.object_id for h in last.hits] == [6, 3] and not last.capped and last.total == 20
