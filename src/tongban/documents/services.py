@@ -335,8 +335,9 @@ def document_update(*, document: Document, actor: Any, data: dict[str, Any], ste
             doc.body_html = body
         version = _new_version(doc, body, actor=actor, source=str(data.get("source") or "editor"), step=step)
     doc.save()
-    if doc.instance_id and "title" in changes:
-        pass  # the inbox keeps the title the process started with
+    if doc.instance_id and ("title" in changes or "urgency" in changes):
+        # the inbox shows the title and urgency denormalised on the instance and its items
+        _wf().instance_update(instance=doc.instance, actor=actor, title=doc.title, urgency=doc.urgency)
     audit.record(
         "documents.updated",
         actor=actor,
@@ -811,6 +812,15 @@ def _check_next(doc: Document, step: str, chosen: list[int]) -> list[int]:
         raise TongbanError("documents.next_required", _("请选择下一步办理人。"), field="next_assignees")
     if not set(chosen) <= allowed:
         raise TongbanError("documents.bad_next", _("所选办理人不在可选范围内。"), field="next_assignees")
+    if doc.is_classified:
+        named = set(doc.named_readers.values_list("pk", flat=True))
+        if not set(chosen) <= named:
+            # a 密级 document is shown only to its named readers: name the handler first
+            raise TongbanError(
+                "documents.not_named_reader",
+                _("密级公文只能送知悉人员办理，请先将其列为知悉人员。"),
+                field="next_assignees",
+            )
     return chosen
 
 

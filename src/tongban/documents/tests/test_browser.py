@@ -146,3 +146,25 @@ def test_outgoing_document_from_draft_to_issue(page: Any, live_server: Any) -> N
 
     if hooks.issued_listeners():
         assert Notification.objects.filter(user=users["czclerk"]).exists()
+
+
+def test_clerk_drafts_on_a_phone(phone_page: Any, live_server: Any) -> None:
+    seed_apply(plan=demo.build_plan(staff=40))
+    page = phone_page
+    _as(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/documents/new/")
+    page.fill("#id_title", "关于召开全县财政工作会议的通知")
+    assert not page.locator("#id_flag_text").is_visible()  # rare elements stay under 更多要素
+    page.locator("#doc-more summary").click()
+    page.select_option("#id_urgency", "加急")
+    page.fill("#id_note", "联系人：张三，电话：1234567")
+    page.locator("#doc-editor .ql-editor").click()
+    page.keyboard.type("定于下周一召开全县财政工作会议。")
+    page.click("#doc-save")
+    page.locator("#doc-title").wait_for()
+    doc = Document.objects.get(title="关于召开全县财政工作会议的通知")
+    assert doc.urgency == "加急" and doc.note.startswith("联系人") and "财政工作会议" in doc.body_html
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380  # no sideways scrolling on a 375 px phone
+    page.goto(f"{live_server.url}/documents/")
+    assert page.locator("#doc-table").inner_text().count("关于召开全县财政工作会议的通知") == 1

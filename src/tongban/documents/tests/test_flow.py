@@ -236,3 +236,23 @@ def test_visibility_extension_hook(world: World) -> None:
         assert doc in selectors.visible_documents(outsider)
     finally:
         hooks._visibility_extensions.remove(ext)
+
+
+def test_classified_goes_only_to_named_handlers_and_title_reaches_the_inbox(world: World) -> None:
+    u = world.users
+    doc = _new(world, secrecy="机密", named_readers=[])
+    with pytest.raises(TongbanError) as exc:
+        services.step_submit(
+            item=_item(doc, u["zfb_clerk"]), actor=u["zfb_clerk"], data={"next_assignees": [u["zfb_head"].pk]}
+        )
+    assert exc.value.code == "documents.not_named_reader"
+    assert Document.objects.get(pk=doc.pk).status == DocStatus.DRAFT
+    services.document_update(
+        document=doc,
+        actor=u["zfb_clerk"],
+        data={"title": "关于机密事项的通知", "named_readers": [u["zfb_head"].pk]},
+    )
+    item = _item(doc, u["zfb_clerk"])
+    assert item.title == "关于机密事项的通知"
+    services.step_submit(item=item, actor=u["zfb_clerk"], data={"next_assignees": [u["zfb_head"].pk]})
+    assert _item(doc, u["zfb_head"]).step == "dept_review"
