@@ -75,7 +75,7 @@ def _form_context(request: HttpRequest, form: NoticeForm, notice: Notice | None)
     }
 
 
-def _save(request: HttpRequest, form: NoticeForm, notice: Notice | None) -> Notice:
+def _save(request: HttpRequest, form: NoticeForm, notice: Notice | None, stored: list[Any]) -> Notice:
     data = form.cleaned_data
     args: dict[str, Any] = {
         "title": data["title"],
@@ -93,9 +93,10 @@ def _save(request: HttpRequest, form: NoticeForm, notice: Notice | None) -> Noti
     else:
         notice = services.notice_update(actor=request.user, notice=notice, **args)
     for upload in request.FILES.getlist("attachments"):
-        services.notice_attach(
+        att = services.notice_attach(
             actor=request.user, notice=notice, file=upload, name=upload.name, request=request
         )
+        stored.append((att.file.storage, att.file.name))
     return notice
 
 
@@ -117,12 +118,15 @@ def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST":
         form = NoticeForm(request.POST, publish_units=publish_units, county_units=county_units)
         if form.is_valid():
+            stored: list[Any] = []  # files written, removed again if the transaction rolls back
             try:
                 with transaction.atomic():
-                    saved = _save(request, form, notice)
+                    saved = _save(request, form, notice, stored)
                     if request.POST.get("action") == "publish":
                         n = services.notice_publish(actor=request.user, notice=saved, request=request)
             except TongbanError as exc:
+                for storage, name in stored:
+                    storage.delete(name)
                 if exc.field and exc.field in form.fields:
                     form.add_error(exc.field, str(exc.message))
                 else:

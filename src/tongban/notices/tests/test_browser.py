@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tongban.core.tests.test_ui_browser import login
+from tongban.core.tests.test_ui_browser import axe_violations, login
 from tongban.identity.models import User
 from tongban.notices.models import Notice, NoticeReceipt
 from tongban.notices.tests.conftest import PDF
@@ -25,6 +25,7 @@ def test_publish_read_confirm_and_remind(page, phone_page, live_server):
     # 1. officehead publishes to 财政局 with an attachment
     login(page, live_server, "officehead", demo.DEMO_PASSWORD)
     page.goto(f"{live_server.url}/notices/new/")
+    assert axe_violations(page) == []
     page.fill("#nt-title", "关于报送<预算>执行情况的通知")
     page.fill("#nt-body", "财政局：\n\n请于周五前报送。")
     page.get_by_label("重要", exact=True).check()
@@ -52,12 +53,14 @@ def test_publish_read_confirm_and_remind(page, phone_page, live_server):
     login(ph, live_server, "unitleader", demo.DEMO_PASSWORD)
     ph.goto(f"{live_server.url}/notices/")
     assert ph.locator(".badge", has_text="未读").count() == 2
+    assert axe_violations(ph) == []
     ph.get_by_text("关于报送<预算>执行情况的通知").click()
     ph.locator("h1", has_text="关于报送<预算>执行情况的通知").wait_for()
     assert ph.get_by_role("link", name="执行情况表.pdf").count() == 1
     with ph.expect_download() as dl:
         ph.get_by_role("link", name="执行情况表.pdf").click()
     assert dl.value.suggested_filename == "执行情况表.pdf"
+    assert axe_violations(ph) == []
     button = ph.locator("#nt-confirm")
     box = button.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] >= 44  # a big button on a phone
@@ -73,6 +76,7 @@ def test_publish_read_confirm_and_remind(page, phone_page, live_server):
     not_read = row.locator(".nt-not-read").inner_text()
     assert leader.full_name not in not_read and czclerk.full_name in not_read
     assert "1/" in row.inner_text()
+    assert axe_violations(page) == []
     page.click("#nt-remind")
     page.get_by_text("已提醒", exact=False).first.wait_for()
     assert Notification.objects.filter(event="notices.reminder", user=czclerk).exists()

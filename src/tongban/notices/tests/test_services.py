@@ -219,3 +219,18 @@ def test_delete_draft(accounts, units):
     services.notice_attach(actor=oh, notice=draft, file=io.BytesIO(PDF), name="a.pdf")
     services.notice_delete_draft(actor=oh, notice=draft)
     assert not Notice.objects.filter(pk=draft.pk).exists()
+
+
+def test_units_of_another_county_cannot_be_chosen(accounts, units):
+    from tongban.orgs.models import County, Unit
+
+    other = County.objects.create(name="邻县", code="361198")
+    far = Unit.objects.create(
+        county=other, unit_code="x1", name="邻县财政局", short_name="财政局", kind="gov_dept"
+    )
+    with pytest.raises(TongbanError) as exc:
+        services.notice_create(
+            actor=accounts["officehead"], unit=units["政府办"], title="t", target_unit_ids=[far.pk]
+        )
+    assert exc.value.code == "notices.bad_target"
+    assert Notice.objects.count() == 0

@@ -70,6 +70,27 @@ def test_publish_form_refuses_a_bad_attachment_and_saves_nothing(client, account
     assert Notice.objects.count() == 0 and not Notification.objects.exists()
 
 
+def test_a_refused_publish_keeps_no_uploaded_file(client, accounts, units, settings):
+    from pathlib import Path
+
+    _client(client, accounts["officehead"])
+    resp = client.post(
+        reverse("notices:new"),
+        {
+            "unit": units["政府办"].pk,
+            "title": "t",
+            "importance": "normal",
+            "audience": "units",  # but no unit chosen: publishing is refused after the upload
+            "action": "publish",
+            "attachments": [SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")],
+        },
+    )
+    assert resp.status_code == 200 and "请选择发送单位" in resp.content.decode()
+    assert Notice.objects.count() == 0
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+
+
 def test_publish_form_is_refused_to_people_without_a_publisher_role(client, outsider):
     _client(client, outsider)
     assert client.get(reverse("notices:new")).status_code == 403
