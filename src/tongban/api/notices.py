@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from tongban.api.common import errors
+from tongban.core.errors import PermissionDenied
 from tongban.identity.models import User
 from tongban.notices import selectors, services
 from tongban.notices.models import Importance, Notice
@@ -30,7 +32,7 @@ def _caller(request: HttpRequest) -> User:
     user = getattr(request, "user", None)
     if isinstance(user, User) and user.is_authenticated:
         return user
-    raise HttpError(401, "未登录或令牌无效。")
+    raise HttpError(401, _("未登录或令牌无效。"))
 
 
 class AttachmentOut(Schema):
@@ -169,7 +171,9 @@ def _unit(request: HttpRequest, unit_id: int) -> Any:
     for unit in selectors.publishable_units(user):
         if unit.pk == unit_id:
             return unit
-    raise HttpError(403, "只有本单位的文书、办公室主任或单位领导可以拟发通知。")
+    raise PermissionDenied(
+        "notices.not_publisher", _("只有本单位的文书、办公室主任或单位领导可以拟发通知。"), field="unit_id"
+    )
 
 
 @router.get("", response={200: NoticePage, **errors(422)}, summary="收到的通知（未读在前，分页，按标题查找）")
