@@ -239,3 +239,34 @@ def test_list_queries_do_not_grow_with_the_notices(client, accounts, units, djan
         )
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("notices:list"))
+
+
+def test_live_search_answers_the_results_fragment(client, accounts, units):
+    make_notice(
+        accounts["officehead"], units["政府办"], targets=[units["财政局"]], title="关于防汛值班的通知"
+    )
+    _client(client, accounts["unitleader"])
+    resp = client.get(
+        reverse("notices:list"), {"q": "防汛"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="nt-results"
+    )
+    html = resp.content.decode()
+    assert "关于防汛值班的通知" in html and "<html" not in html
+    resp = client.get(
+        reverse("notices:list"), {"q": "没有"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="nt-results"
+    )
+    assert "没有找到匹配的通知" in resp.content.decode()
+
+
+def test_expired_notices_are_not_counted_unread(accounts, units):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ul = accounts["unitleader"]
+    notice = make_notice(accounts["officehead"], units["政府办"], targets=[units["财政局"]])
+    assert selectors.unread_count(user=ul) == 1
+    Notice.objects.filter(pk=notice.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    ul._notices_unread = None
+    assert selectors.unread_count(user=ul) == 0
+    assert list(selectors.notices_for(user=ul)) == [notice]  # still listed
+    assert selectors.latest_for_home(user=ul) == []
