@@ -5,8 +5,11 @@ from __future__ import annotations
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from tongban.documents.render import fontcache
 from tongban.documents.render.html import document_html
 from tongban.documents.render.spec import DocumentSpec
+
+fontcache.install()
 
 
 def _fetcher() -> URLFetcher:
@@ -16,7 +19,7 @@ def _fetcher() -> URLFetcher:
 
 def render_document(spec: DocumentSpec, *, seal_png: bytes | None = None, hide: tuple[int, ...] = ()):  # type: ignore[no-untyped-def]
     html = document_html(spec, seal_png=seal_png, hide_folio_pages=hide)
-    return HTML(string=html, url_fetcher=_fetcher()).render()
+    return HTML(string=html, url_fetcher=_fetcher()).render(font_config=fontcache.font_config())
 
 
 def colophon_alone(document) -> int | None:  # type: ignore[no-untyped-def]
