@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,11 +43,18 @@ URGENCIES = ("特急", "加急")
 
 
 def _grants(user: Any) -> list[tuple[int, str]]:
+    """The user's (unit, role) grants; kept on the user object for the rest of the request."""
     from tongban.orgs.models import RoleGrant
 
-    return list(
+    cached = getattr(user, "_wf_grants", None)
+    if cached is not None:
+        return cached
+    grants = list(
         RoleGrant.objects.filter(user=user, unit__is_active=True).values_list("unit_id", "role").order_by()
     )
+    with contextlib.suppress(AttributeError):
+        user._wf_grants = grants
+    return grants
 
 
 def _mine_q(user: Any, grants: list[tuple[int, str]] | None = None) -> Q:
@@ -218,10 +226,12 @@ def inbox(
     paginator = Paginator(qs, per_page)
     pg = paginator.get_page(page)
     rows = list(pg.object_list)
+    item_url = reverse("workflow:item", args=[0])[:-2]  # "/workflow/items/"
     now = timezone.now()
     soon = _soon_limit()
     for r in rows:
         r.url = registry.subject_url(r.subject_type, r.subject_id)
+        r.item_url = f"{item_url}{r.pk}/"
         r.subject_label = registry.subject_label(r.subject_type)
         due = getattr(r, "due_at", None)
         open_ = getattr(r, "status", "") == WorkItemStatus.OPEN
@@ -257,13 +267,18 @@ def inbox_counts(user: Any) -> dict[str, int]:
     return {"todo": row["todo"] or 0, "toread": row["toread"] or 0}
 
 
-def _count_cached(user: Any, key: str) -> int:
+def inbox_counts_cached(user: Any) -> dict[str, int]:
+    """:func:`inbox_counts`, computed once per request (the page and the navigation badges)."""
     cache = getattr(user, "_wf_counts", None)
     if cache is None:
         cache = inbox_counts(user)
         with contextlib.suppress(AttributeError):
             user._wf_counts = cache
-    return cache.get(key, 0)
+    return cache
+
+
+def _count_cached(user: Any, key: str) -> int:
+    return inbox_counts_cached(user).get(key, 0)
 
 
 def nav_badge(key: str) -> Any:

@@ -86,7 +86,7 @@ def inbox(request: HttpRequest, box: str) -> HttpResponse:
             "box_label": selectors.BOXES[box],
             "boxes": selectors.BOXES,
             "result": page,
-            "counts": selectors.inbox_counts(request.user),
+            "counts": selectors.inbox_counts_cached(request.user),
             "urgencies": selectors.URGENCIES,
         },
     )
@@ -113,7 +113,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.access_item(item_id, request.user)
     if item.kind == WorkItemKind.TASK and item.read_at is None and services.user_can_act(item, request.user):
         services.item_mark_read(item=item, actor=request.user)
-    ctx = action_context(item, request.user, request.get_full_path())
+    ctx = action_context(item, request.user, "")  # after submit/return: 待办; other operations: back here
     ctx.update(
         {
             "item": item,
