@@ -123,7 +123,18 @@ MIDDLES = [
     "五、做好资金保障。所需经费按照有关规定列入部门预算，严格资金管理，确保专款专用，提高资金使用效益。",
     "六、及时报送信息。请各单位于每月25日前将{k0}工作进展情况报送{org}，联系电话：（0797）1234567。",
 ]
-CLOSINGS = ["特此通知。", "妥否，请批示。", "特此报告。", "请予支持为盼。", "专此函告。", "请认真贯彻执行。"]
+CLOSING_BY_TYPE = {
+    DocType.REQUEST: "妥否，请批示。",
+    DocType.REPORT: "特此报告。",
+    DocType.LETTER: "专此函告，请予支持为盼。",
+    DocType.OPINION: "以上意见，请结合实际认真贯彻落实。",
+    DocType.REPLY: "此复。",
+    DocType.CIRCULAR: "特此通报。",
+    DocType.DECISION: "本决定自印发之日起施行。",
+    DocType.ANNOUNCEMENT: "特此公告。",
+    DocType.PUBLIC_NOTICE: "特此通告。",
+    DocType.MINUTES: "以上事项，请各有关单位抓好落实。",
+}
 MAIN_TO = [
     "各乡镇人民政府，县直各单位：",
     "县人民政府：",
@@ -448,12 +459,8 @@ def _seed_batch(
         if doc_type == DocType.MINUTES:
             title = f"{topic.replace('《', '').replace('》', '')}专题会议纪要"
         else:
-            title = f"{org}关于{topic}的{DocType(doc_type).label}"
-        closing = {
-            DocType.REQUEST: "妥否，请批示。",
-            DocType.REPORT: "特此报告。",
-            DocType.LETTER: "专此函告。",
-        }.get(doc_type, rnd.choice(CLOSINGS))
+            title = f"{org}关于{topic}的{doc_type}"
+        closing = CLOSING_BY_TYPE.get(doc_type, "特此通知。")
         paras = _body(rnd, org, topic.replace("《", "").replace("》", ""), keys.split(), closing)
         signed = _workday_after(day, rnd.randint(1, 3))
         issued = min(today, _workday_after(signed, rnd.randint(1, 2)))
