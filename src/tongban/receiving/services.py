@@ -140,19 +140,11 @@ def distribute(*, document: Any, recipients: list[Any], actor: Any) -> list[Inco
         )
         for r in created
     )
-    clerks = role_holders([r.unit_id for r in created], "clerk")
-    if clerks:
-        from tongban.notify.services import notify
-
-        notify(
-            users=clerks,
-            event="receiving.arrived",
-            title=_("新收文待签收：%(title)s") % {"title": document.title},
-            body=_("%(organ)s %(number)s，请及时签收。") % {"organ": organ, "number": document.doc_number},
-            url=reverse("receiving:list") + "?tab=pending",
-            dedupe_key=f"receiving.arrived:{document.pk}",
-            actor=actor,
-        )
+    # The clerks are told after commit by one background task (in-app + SMS through notify), so
+    # 核发 does not wait for ~130 notifications and their delivery tasks (bench_distribution.py).
+    unit_ids = [r.unit_id for r in created]
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(lambda: _enqueue_arrived(document.pk, unit_ids, actor_id))
     audit.record(
         "receiving.distributed",
         actor=actor,
@@ -160,6 +152,40 @@ def distribute(*, document: Any, recipients: list[Any], actor: Any) -> list[Inco
         new={"units": len(created), "unit_ids": sorted(r.unit_id for r in created)},
     )
     return created
+
+
+def _enqueue_arrived(document_id: int, unit_ids: list[int], actor_id: int | None) -> None:
+    from tongban.receiving.tasks import notify_arrived_task
+
+    notify_arrived_task.enqueue(document_id, unit_ids, actor_id)
+
+
+def notify_arrived(*, document_id: int, unit_ids: list[int], actor_id: int | None = None) -> int:
+    """Tell the clerks of ``unit_ids`` that ``document_id`` waits for their 签收 (in-app + SMS).
+    Deduplicated per document and user, so running it twice sends nothing twice."""
+    from tongban.documents.models import Document
+    from tongban.notify.services import notify
+
+    document = Document.objects.filter(pk=document_id).select_related("unit").first()
+    if document is None:
+        return 0
+    pending = IncomingDocument.objects.filter(
+        source_id=document_id, unit_id__in=unit_ids, status=IncomingStatus.PENDING
+    ).values_list("unit_id", flat=True)
+    clerks = role_holders(list(pending), "clerk")
+    if not clerks:
+        return 0
+    organ = _source_organ(document)
+    created = notify(
+        users=clerks,
+        event="receiving.arrived",
+        title=_("新收文待签收：%(title)s") % {"title": document.title},
+        body=_("%(organ)s %(number)s，请及时签收。") % {"organ": organ, "number": document.doc_number},
+        url=reverse("receiving:list") + "?tab=pending",
+        dedupe_key=f"receiving.arrived:{document.pk}",
+        actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
+    )
+    return len(created)
 
 
 def _source_organ(document: Any) -> str:

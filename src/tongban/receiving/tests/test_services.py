@@ -20,8 +20,12 @@ from tongban.workflow.models import WorkItem
 pytestmark = pytest.mark.django_db
 
 
-def test_distribution_creates_one_copy_per_unit_and_tells_the_clerks(issue, units, people):
-    doc = issue(main=["财政局", "人社局"], cc=["人社局", "审计局"])
+def test_distribution_creates_one_copy_per_unit_and_tells_the_clerks(
+    issue, units, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        doc = issue(main=["财政局", "人社局"], cc=["人社局", "审计局"])
+    assert callbacks[0].__qualname__.startswith("distribute")  # one task tells every clerk, after commit
     rows = {r.unit.short_name: r for r in IncomingDocument.objects.filter(source=doc)}
     assert set(rows) == {"财政局", "人社局", "审计局"}
     assert rows["人社局"].kind == "main"  # named 主送 and 抄送: one copy, as 主送
@@ -33,8 +37,11 @@ def test_distribution_creates_one_copy_per_unit_and_tells_the_clerks(issue, unit
     notes = Notification.objects.filter(event="receiving.arrived")
     assert people["czclerk"].pk in set(notes.values_list("user_id", flat=True))
     # 核发 twice (or a retried listener) gives nothing twice
-    services.distribute(document=doc, recipients=list(doc.recipients.all()), actor=people["clerk"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.distribute(document=doc, recipients=list(doc.recipients.all()), actor=people["clerk"])
     assert IncomingDocument.objects.filter(source=doc).count() == 3
+    assert services.notify_arrived(document_id=doc.pk, unit_ids=[units["财政局"].pk]) == 0  # deduplicated
+    assert Notification.objects.filter(event="receiving.arrived", user=people["czclerk"]).count() == 1
     assert selectors.pending_count(people["czclerk"]) == 1
 
 
