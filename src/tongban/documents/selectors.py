@@ -78,7 +78,7 @@ def visible_documents(user: Any) -> QuerySet[Document]:
 
 def visible_ids(user: Any) -> QuerySet[Any]:
     """For the search and archive registries: the pks of visible documents."""
-    return visible_documents(user).values("pk")
+    return visible_documents(user).values_list("pk", flat=True)
 
 
 def can_see(document: Document, user: Any) -> bool:

@@ -165,6 +165,11 @@ def _set_recipients(doc: Document, data: dict[str, Any]) -> None:
         out = [str(n).strip()[:100] for n in raw or [] if str(n).strip()]
         return list(dict.fromkeys(out))
 
+    def auto_text(kind: str) -> str:
+        rows = [r for r in doc.recipients.select_related("unit") if r.kind == kind]
+        return "、".join(r.unit.name if r.unit_id else r.external_name for r in rows)[:500]
+
+    old_main, old_cc = auto_text(Recipient.Kind.MAIN), auto_text(Recipient.Kind.CC)
     doc.recipients.all().delete()
     rows: list[Recipient] = []
     for kind, units, external in (
@@ -176,10 +181,12 @@ def _set_recipients(doc: Document, data: dict[str, Any]) -> None:
         for j, name in enumerate(external):
             rows.append(Recipient(document=doc, kind=kind, external_name=name, sort=len(units) + j))
     Recipient.objects.bulk_create(rows)
-    # 主送/抄送 as printed, unless the drafter wrote them by hand
-    if "main_to" not in data or not str(data.get("main_to") or "").strip():
+    # 主送/抄送 as printed follow the recipients, unless the drafter wrote them by hand
+    main_given = str(data.get("main_to") or doc.main_to or "").strip()
+    if not main_given or main_given == old_main:
         doc.main_to = "、".join([u.name for u in main_units] + names(current["main_external"]))[:500]
-    if "cc_text" not in data or not str(data.get("cc_text") or "").strip():
+    cc_given = str(data.get("cc_text") or doc.cc_text or "").strip()
+    if not cc_given or cc_given == old_cc:
         doc.cc_text = "、".join([u.name for u in cc_units] + names(current["cc_external"]))[:500]
 
 

@@ -256,3 +256,20 @@ def test_classified_goes_only_to_named_handlers_and_title_reaches_the_inbox(worl
     assert item.title == "关于机密事项的通知"
     services.step_submit(item=item, actor=u["zfb_clerk"], data={"next_assignees": [u["zfb_head"].pk]})
     assert _item(doc, u["zfb_head"]).step == "dept_review"
+
+
+def test_printed_main_to_follows_recipients_unless_written_by_hand(world: World) -> None:
+    clerk = world.users["zfb_clerk"]
+    doc = _new(world, main_external="")
+    assert doc.main_to == "青山县财政局、青山县民政局"
+    doc = services.document_update(
+        document=doc, actor=clerk, data={"main_units": [world.units["cz"].pk], "main_to": doc.main_to}
+    )
+    assert doc.main_to == "青山县财政局"
+    doc = services.document_update(
+        document=doc,
+        actor=clerk,
+        data={"main_units": [world.units["mz"].pk], "main_to": "各乡镇人民政府，县直各单位"},
+    )
+    assert doc.main_to == "各乡镇人民政府，县直各单位"
+    assert selectors.recipient_lists(doc)["main_units"] == [world.units["mz"].pk]
