@@ -76,10 +76,7 @@ def _grid(section) -> None:  # type: ignore[no-untyped-def]
     grid.set(qn("w:charSpace"), str(round((L.CHAR_PITCH_PT - L.BODY_PT) * 4096)))
 
 
-def _footer_page_number(section) -> None:  # type: ignore[no-untyped-def]
-    section.different_first_page_header_footer = False
-    par = section.footer.paragraphs[0]
-    par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+def _folio(par) -> None:  # type: ignore[no-untyped-def]
     _run(par, "— ", font=SONG, size=L.FOLIO_PT)
     run = _run(par, "", font=SONG, size=L.FOLIO_PT)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
@@ -95,6 +92,19 @@ def _footer_page_number(section) -> None:  # type: ignore[no-untyped-def]
     _run(par, " —", font=SONG, size=L.FOLIO_PT)
 
 
+def _footer_page_number(doc, section) -> None:  # type: ignore[no-untyped-def]
+    """GB/T 9704 7.5: odd pages right −1 character, even pages left +1 character."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = Pt(L.FOLIO_PT)
+    _folio(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = Pt(L.FOLIO_PT)
+    _folio(even)
+
+
 def render_docx(spec: DocumentSpec) -> bytes:
     doc = WordDocument()
     section = doc.sections[0]
@@ -104,7 +114,7 @@ def render_docx(spec: DocumentSpec) -> bytes:
     section.left_margin, section.right_margin = Mm(L.LEFT), Mm(L.RIGHT)
     section.footer_distance = Mm(L.BOTTOM - L.FOLIO_BELOW_AREA_MM - 6)
     _grid(section)
-    _footer_page_number(section)
+    _footer_page_number(doc, section)
 
     for text, font in (
         (spec.copy_no, FANGSONG),

@@ -85,6 +85,10 @@ def test_docx_has_the_elements_page_and_fonts() -> None:
         "2026年7月2日印发",
     ):
         assert part in text
+    assert word.settings.odd_and_even_pages_header_footer
+    assert (
+        section.footer.paragraphs[0].alignment == 2 and section.even_page_footer.paragraphs[0].alignment == 0
+    )
     fonts = {r.font.name for p in word.paragraphs for r in p.runs}
     assert {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"} <= fonts
 
