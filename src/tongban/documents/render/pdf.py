@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+import logging
 
-from tongban.documents.render import fontcache
-from tongban.documents.render.html import document_html
-from tongban.documents.render.spec import DocumentSpec
+# WeasyPrint logs seven INFO lines a document ("Step 1 - Fetching and parsing HTML" …).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+from tongban.documents.render import fontcache  # noqa: E402
+from tongban.documents.render.html import document_html  # noqa: E402
+from tongban.documents.render.spec import DocumentSpec  # noqa: E402
 
 fontcache.install()
 
