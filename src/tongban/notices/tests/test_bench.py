@@ -19,7 +19,9 @@ from tongban.orgs.services import seed_apply
 
 pytestmark = pytest.mark.django_db
 
-BUDGET_SECONDS = 3.0  # measured ~0.7–1.3 s on a shared 2-core box; guards against per-row inserts
+BUDGET_SECONDS = (
+    10.0  # loose: ~0.7–1.3 s idle, ~3 s on a busy shared box; the query count guards against per-row inserts
+)
 
 
 def test_publish_to_the_whole_county_is_fast(capsys):
