@@ -183,6 +183,7 @@ class ArchiveForm(forms.Form):
 
 
 STEP_FORMS: dict[str, type[forms.Form]] = {
+    "sign": SignForm,  # only when the route was returned to 签收 (the first 签收 is the button above)
     "register": RegisterForm,
     "review": ReviewForm,
     "propose": ProposeForm,

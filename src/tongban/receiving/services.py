@@ -314,6 +314,24 @@ def _sign(*, incoming: IncomingDocument, actor: User, copies: int) -> None:
     _refresh_step(incoming)
 
 
+@transaction.atomic
+def incoming_resign(
+    *, incoming: IncomingDocument, actor: User, copies: int | None = None
+) -> IncomingDocument:
+    """签收 again after the route was returned (退回) to 签收."""
+    incoming = _lock(incoming)
+    item = _open_item(incoming, actor, "sign")
+    n = incoming.copies if copies is None else copies
+    if n < 1 or n > 9999:
+        raise TongbanError("receiving.bad_copies", _("份数应在 1 到 9999 之间。"), field="copies")
+    incoming.copies = n
+    incoming.save(update_fields=["copies"])
+    _complete(item, actor, _("签收 %(n)d 份") % {"n": n})
+    _event(incoming, IncomingEvent.Kind.SIGNED, actor, _("%(n)d 份") % {"n": n})
+    _refresh_step(incoming)
+    return incoming
+
+
 # --- the steps after 签收 -------------------------------------------------------------------------
 def _open_item(incoming: IncomingDocument, actor: Any, step: str, *, wfs: Any = None) -> Any:
     if wfs is None:
@@ -432,6 +450,14 @@ def incoming_review(
     if incoming.source_id is not None:
         source = incoming.source
         assert source is not None
+        # the source document's own record shows the return (its unit's audit trail)
+        audit.record(
+            "receiving.returned_to_sender",
+            actor=actor,
+            obj=source,
+            unit_id=source.unit_id,
+            new={"unit": incoming.unit.display_name, "reason": opinion, "incoming_id": incoming.pk},
+        )
         users = role_holders([source.unit_id], "clerk")
         if source.created_by_id and source.created_by.is_active:
             users.append(source.created_by)
@@ -714,7 +740,9 @@ def step_submit(
 ) -> IncomingDocument:
     """Run the service of ``step`` with already-parsed ``data`` (units as Unit objects)."""
     if step == "sign":
-        return incoming_sign(incoming=incoming, actor=actor, copies=data.get("copies"))
+        if incoming.status == IncomingStatus.PENDING:
+            return incoming_sign(incoming=incoming, actor=actor, copies=data.get("copies"))
+        return incoming_resign(incoming=incoming, actor=actor, copies=data.get("copies"))
     if step == "register":
         return incoming_register(
             incoming=incoming, actor=actor, handling=data.get("handling"), opinion=data.get("opinion", "")

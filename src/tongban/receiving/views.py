@@ -9,8 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -147,14 +145,6 @@ def _step_form(step: str, incoming: IncomingDocument, data: Any = None) -> Any:
     return cls(data)
 
 
-def _has_item_actions() -> bool:
-    try:
-        get_template("workflow/_item_actions.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 def _detail_context(
     request: HttpRequest, incoming: IncomingDocument, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -185,7 +175,6 @@ def _detail_context(
         "readers": selectors.circulation(incoming),
         "events": list(incoming.events.all()),
         "assist_units": list(incoming.assist_units.all()),
-        "item_actions": _has_item_actions(),
         "today": timezone.localdate(),
         "format_date": rules.format_date,
         "due_text": rules.format_date(incoming.due_date),

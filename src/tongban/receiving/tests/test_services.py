@@ -235,3 +235,24 @@ def test_body_is_cleaned():
         '<p onclick="x()">a<script>alert(1)</script><a href="javascript:1">b</a><img src=x onerror=1></p>'
     )
     assert out == "<p>ab</p>"
+
+
+def test_generic_return_keeps_the_current_step_in_step(incoming, people):
+    from tongban.workflow import services as wf
+
+    incoming = run_to(incoming, people, "propose")
+    item = next(i for i in selectors.my_open_steps(incoming, people["czhead"]) if i.step == "propose")
+    wf.item_return(item=item, actor=people["czhead"], to_step="register", opinion="请重新登记")
+    incoming.refresh_from_db()
+    assert incoming.step == "register"
+    # 初审 may send it back to 签收 (e.g. wrong count): the clerk signs again through the step
+    services.incoming_register(incoming=incoming, actor=people["czclerk"])
+    incoming.refresh_from_db()
+    assert incoming.step == "review" and incoming.register_no.endswith("〕1号")  # the number is kept
+    item = next(i for i in selectors.my_open_steps(incoming, people["czhead"]) if i.step == "review")
+    wf.item_return(item=item, actor=people["czhead"], to_step="sign", opinion="份数有误")
+    incoming.refresh_from_db()
+    assert incoming.step == "sign" and incoming.status == "processing"
+    services.step_submit(incoming=incoming, actor=people["czclerk"], step="sign", data={"copies": 3})
+    incoming.refresh_from_db()
+    assert incoming.step == "register" and incoming.copies == 3
