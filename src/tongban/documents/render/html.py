@@ -116,6 +116,65 @@ def stylesheet(spec: DocumentSpec, *, hide_folio_pages: tuple[int, ...] = ()) ->
     """
 
 
+def _width(text: str) -> float:
+    """Width in ems: ASCII about 0.6 (proportional digits of the title fonts), CJK full-width."""
+    return sum(0.6 if ord(c) < 0x80 else 1.0 for c in text)
+
+
+_OPENING, _CLOSING = "《（(“‘〔【", "》）)”’〕】，。、；：！？,.;:!?"
+_UNITS = "年月日号期届次个项条"
+
+
+def _glue(words: list[str]) -> list[str]:
+    """Keep 2026年, 《…》 edges and punctuation with their neighbours: no line starts with a closing
+    mark or ends with an opening one."""
+    out: list[str] = []
+    carry = ""
+    for word in words:
+        word = carry + word
+        carry = ""
+        if out and (word[0] in _CLOSING or (word[0] in _UNITS and out[-1][-1:].isdigit())):
+            out[-1] += word
+        elif word[-1] in _OPENING:
+            carry = word
+        else:
+            out.append(word)
+    if carry:
+        out.append(carry)
+    return out
+
+
+def title_lines(title: str) -> list[str]:
+    """GB/T 9704 7.3.1: a long title breaks between words into lines of similar length, the upper
+    ones no shorter (梯形/菱形), never leaving a single character alone."""
+    per_line = int(L.AREA_W / (L.TITLE_PT * L.MM_PER_PT))  # 20 characters of 2号
+    total = _width(title)
+    if total <= per_line:
+        return [title]
+    try:
+        import rjieba
+
+        words = list(rjieba.cut(title))
+    except ImportError:  # pragma: no cover - rjieba is a dependency
+        words = list(title)
+    words = _glue(words)
+    n = -(-int(total + 0.99) // per_line)
+    target = total / n
+    lines, current = [], ""
+    for word in words:
+        if current and (
+            _width(current + word) > per_line or (_width(current) >= target and len(lines) < n - 1)
+        ):
+            lines.append(current)
+            current = ""
+        while _width(word) > per_line:  # a "word" longer than a line: cut it
+            lines.append(word[:per_line])
+            word = word[per_line:]
+        current += word
+    lines.append(current)
+    return lines
+
+
 def _flag(spec: DocumentSpec) -> str:
     if spec.layout == "minutes":
         text = spec.flag_text or f"{(spec.organs or [''])[0]}纪要"
@@ -256,7 +315,8 @@ def document_html(
         parts.append(_docno(spec) or f'<div class="docno">{"&nbsp;"}</div>')
         parts.append('<div class="redrule"></div>')
     if spec.layout != "order":
-        parts.append(f'<div class="title">{escape(spec.title)}</div>')
+        title = "<br>".join(escape(line) for line in title_lines(spec.title))
+        parts.append(f'<div class="title">{title}</div>')
     if spec.main_to:
         main_to = spec.main_to.rstrip("：:，, ") + "："
         parts.append(f'<div class="mainto">{escape(main_to)}</div>')

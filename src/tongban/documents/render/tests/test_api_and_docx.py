@@ -152,3 +152,19 @@ def test_spec_validation() -> None:
     with pytest.raises(ValueError):
         DocumentSpec(title="x", doc_type="便条")  # type: ignore[arg-type]
     assert DocumentSpec(title="x", copy_no="12").copy_no == "000012"
+
+
+def test_long_titles_break_between_words_upper_lines_no_shorter() -> None:
+    from tongban.documents.render.html import title_lines
+
+    assert title_lines("关于测试的通知") == ["关于测试的通知"]
+    assert title_lines("青山县财政局关于2026年预算执行情况的报告") == [
+        "青山县财政局关于2026年",
+        "预算执行情况的报告",
+    ]
+    lines = title_lines("关于印发《青山县突发公共事件总体应急预案（2026年修订）》和有关配套制度文件的通知")
+    assert (
+        "".join(lines) == "关于印发《青山县突发公共事件总体应急预案（2026年修订）》和有关配套制度文件的通知"
+    )
+    assert all(len(line) <= 20 for line in lines)
+    assert not any(line[0] in "》）" or line[-1] in "《（" for line in lines)
