@@ -4,6 +4,7 @@ Thin: parse, load through ``selectors.access_*``, call one service."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -128,7 +129,9 @@ def document_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已保存草稿，请在“拟稿”环节提交。"))
             return redirect("documents:detail", pk=doc.pk)
     return render(
-        request, "documents/document_form.html", {"form": form, "doc": None, "body_clean": _body(form)}
+        request,
+        "documents/document_form.html",
+        {"form": form, "doc": None, "body_clean": _body(form), "editor_labels": _editor_labels()},
     )
 
 
@@ -152,7 +155,35 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存。"))
             return redirect("documents:detail", pk=doc.pk)
     return render(
-        request, "documents/document_form.html", {"form": form, "doc": doc, "body_clean": _body(form)}
+        request,
+        "documents/document_form.html",
+        {"form": form, "doc": doc, "body_clean": _body(form), "editor_labels": _editor_labels()},
+    )
+
+
+def _editor_labels() -> str:
+    """Accessible names of the editor's toolbar controls (Quill has none), as JSON for data-labels."""
+    return json.dumps(
+        {
+            "toolbar": _("正文格式"),
+            "bold": _("加粗"),
+            "italic": _("倾斜"),
+            "underline": _("下划线"),
+            "list-ordered": _("编号列表"),
+            "list-bullet": _("项目符号列表"),
+            "clean": _("清除格式"),
+            "header": _("标题级别"),
+            "header-1": _("一级标题"),
+            "header-2": _("二级标题"),
+            "header-3": _("三级标题"),
+            "header-none": _("正文"),
+            "align": _("对齐方式"),
+            "align-none": _("左对齐"),
+            "align-center": _("居中"),
+            "align-right": _("右对齐"),
+            "align-justify": _("两端对齐"),
+        },
+        ensure_ascii=False,
     )
 
 

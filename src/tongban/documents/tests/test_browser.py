@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tongban.core.tests.test_ui_browser import login
+from tongban.core.tests.test_ui_browser import axe_violations, login
 from tongban.documents.models import Document, NumberSeries
 from tongban.identity.models import User
 from tongban.notify.models import Notification
@@ -153,6 +153,8 @@ def test_clerk_drafts_on_a_phone(phone_page: Any, live_server: Any) -> None:
     page = phone_page
     _as(page, live_server, "clerk")
     page.goto(f"{live_server.url}/documents/new/")
+    v = axe_violations(page)
+    assert v == [], [n["html"] for x in v for n in x["nodes"]]
     page.fill("#id_title", "关于召开全县财政工作会议的通知")
     assert not page.locator("#id_flag_text").is_visible()  # rare elements stay under 更多要素
     page.locator("#doc-more summary").click()
@@ -166,5 +168,8 @@ def test_clerk_drafts_on_a_phone(phone_page: Any, live_server: Any) -> None:
     assert doc.urgency == "加急" and doc.note.startswith("联系人") and "财政工作会议" in doc.body_html
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 380  # no sideways scrolling on a 375 px phone
+    assert axe_violations(page) == []
+    page.screenshot(path="/tmp/docs_detail_phone.png", full_page=True)
     page.goto(f"{live_server.url}/documents/")
+    assert axe_violations(page) == []
     assert page.locator("#doc-table").inner_text().count("关于召开全县财政工作会议的通知") == 1

@@ -57,7 +57,7 @@ def test_list_new_detail_edit_and_step(client: Any, world: World) -> None:
     doc = Document.objects.get(title="关于印发工作要点的通知")
     assert doc.body_html == "<p>要点</p>"
     page = client.get(f"/documents/{doc.pk}/").content.decode()
-    assert "当前环节：拟稿" in page and "送部门负责人审核" in page and u["zfb_head"].full_name in page
+    assert "办理：拟稿" in page and "送部门负责人审核" in page and u["zfb_head"].full_name in page
     assert client.get(f"/documents/{doc.pk}/edit/").status_code == 200
     r = client.post(
         f"/documents/{doc.pk}/edit/",
@@ -79,7 +79,7 @@ def test_list_new_detail_edit_and_step(client: Any, world: World) -> None:
     assert r.status_code == 302
     assert Document.objects.get(pk=doc.pk).status == "review"
     client.force_login(u["zfb_head"])
-    assert "当前环节：部门负责人审核" in client.get(f"/documents/{doc.pk}/").content.decode()
+    assert "办理：部门负责人审核" in client.get(f"/documents/{doc.pk}/").content.decode()
     r = client.post(
         f"/documents/{doc.pk}/attachments/", {"file": SimpleUploadedFile("说明.txt", "附件内容".encode())}
     )
