@@ -273,3 +273,27 @@ def test_printed_main_to_follows_recipients_unless_written_by_hand(world: World)
     )
     assert doc.main_to == "各乡镇人民政府，县直各单位"
     assert selectors.recipient_lists(doc)["main_units"] == [world.units["mz"].pk]
+
+
+def test_documents_are_indexed_for_search_and_filtered_by_visibility(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tongban.search import selectors as search_selectors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = _new(world, title="关于开展森林防火专项检查的通知")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attachment_add(
+            document=doc,
+            actor=world.users["zfb_clerk"],
+            file=SimpleUploadedFile("检查表.txt", "林区巡护台账".encode()),
+        )
+    found = search_selectors.search(user=world.users["zfb_clerk"], q="森林防火")
+    assert [r.object_id for r in found.hits] == [doc.pk]
+    assert [
+        r.object_id for r in search_selectors.search(user=world.users["zfb_clerk"], q="巡护台账").hits
+    ] == [doc.pk]
+    assert search_selectors.search(user=world.users["mz_clerk"], q="森林防火").hits == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_withdraw(document=doc, actor=world.users["zfb_clerk"], reason="不发了")
+    assert search_selectors.search(user=world.users["zfb_clerk"], q="森林防火").hits == []
