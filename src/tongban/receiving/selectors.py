@@ -283,3 +283,14 @@ def documents_visible_as_recipient(user: Any) -> Q:
     if user is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     return Q(pk__in=visible_incoming(user).filter(source__isnull=False).values("source_id"))
+
+
+def can_read_source(incoming: IncomingDocument, user: Any) -> bool:
+    """The body, attachments and sealed PDF of a 密级 source document are for its named readers
+    only (the documents domain's rule); everyone who sees the incoming copy reads a non-密级 one."""
+    source = incoming.source
+    if source is None:
+        return True
+    if not source.secrecy:
+        return True
+    return source.named_readers.filter(pk=getattr(user, "pk", None)).exists()

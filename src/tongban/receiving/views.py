@@ -158,7 +158,11 @@ def _detail_context(
             step_forms.append({"item": item, "form": form, "step": item.step})
     circulating = any(i.step == "circulate" for i in task_items)
     source = incoming.source
+    readable = selectors.can_read_source(incoming, request.user)
+    if not readable:
+        source = None
     return {
+        "source_hidden": not readable,
         "incoming": incoming,
         "source": source,
         "organs": list(source.organs.all()) if source else [],
@@ -293,7 +297,7 @@ def _file_response(field: Any, name: str) -> FileResponse:
 def incoming_source_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The sealed (signed) PDF of the source document."""
     incoming = _load(request, pk)
-    if incoming.source is None:
+    if incoming.source is None or not selectors.can_read_source(incoming, request.user):
         raise Http404(_("文件不存在。"))
     name = f"{incoming.source.doc_number or incoming.source.title}.pdf"
     return _file_response(incoming.source.sealed_pdf, name)
@@ -311,7 +315,7 @@ def incoming_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def incoming_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     incoming = _load(request, pk)
-    if incoming.source is None:
+    if incoming.source is None or not selectors.can_read_source(incoming, request.user):
         raise Http404(_("文件不存在。"))
     att = incoming.source.attachments.filter(pk=attachment_id).first()
     if att is None:
