@@ -33,3 +33,23 @@ def test_verify_page_upload_and_accessibility(
     assert _axe(page) == []
     phone_page.goto(f"{live_server.url}/seals/verify/")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_manage_page_accessibility(page, live_server, people, small_county) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from tongban.seals import services
+
+    services.ca_init(county=small_county)
+    client = Client()
+    client.force_login(people["secadmin"])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/seals/manage/")
+    assert page.get_by_role("heading", name="电子印章管理").is_visible()
+    page.get_by_label("为单位签发印章证书").select_option(label="青山县财政局")
+    page.get_by_role("button", name="签发").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("cell", name="青山县财政局").is_visible()
+    assert _axe(page) == []

@@ -109,3 +109,22 @@ def test_sign_without_certificate_raises(units: list[Unit], simple_pdf: bytes) -
 
 def test_garbage_is_unsigned(db: Any) -> None:
     assert services.verify_pdf(b"not a pdf").status == "unsigned"
+
+
+def test_content_changed_in_a_later_revision_is_altered(sealed_unit: Unit, simple_pdf: bytes) -> None:
+    """Somebody appends an incremental update that rewrites the page after sealing."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signed = services.sign_pdf(pdf=simple_pdf, unit=sealed_unit, actor=None)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 720 Td (FAKE) Tj ET")
+    page["/Contents"] = writer.add_object(stream)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    assert services.verify_pdf(out.getvalue()).status == "altered"

@@ -244,3 +244,21 @@ def test_seal_image_is_drawn_over_the_signature() -> None:
     centre = (red[0] + red[-1]) / 2
     assert red[0] < date_mm < red[-1]  # the seal covers 署名 and 成文日期
     assert centre < date_mm + 5
+
+
+def test_order_layout_flag_20mm_below_the_type_area() -> None:
+    spec = DocumentSpec(
+        layout="order",
+        doc_type="命令",
+        title="青山县人民政府令第3号",
+        organs=["青山县人民政府"],
+        doc_number="第3号",
+        body_html="<p>《青山县城市管理办法》现予公布，自2026年8月1日起施行。</p>",
+        signature="县长　张三",
+        written_date="2026-07-01",
+    )
+    pdf = render_pdf(spec)
+    assert ink_rows_mm(pdf, 0, is_red, 40, 120)[0] == pytest.approx(37 + 20, abs=1.0)
+    first = pages_of(pdf)[0]
+    assert Page.text(first.find("青山县人民政府令")) == "青山县人民政府令"
+    assert Page.text(first.find("第3号")) == "第3号"
