@@ -364,7 +364,7 @@ def _my_item(doc: Document, user: User, item_id: int | None, steps: set[str] | N
 
     items = wfs.open_items_for(user=user, subject_type=services.SUBJECT_TYPE, subject_id=doc.pk)
     for item in items:
-        if (item_id is None or item.pk == item_id) and (steps is None or item.step in steps):
+        if (item_id is None or item.pk == item_id) and (steps is None or services.step_of(item) in steps):
             return item
     raise TongbanError("documents.no_open_step", _("该公文当前没有您可办理的此环节。"))
 
@@ -567,8 +567,8 @@ def my_steps(request: HttpRequest, document_id: int) -> list[dict[str, Any]]:
     out = []
     for item in wfs.open_items_for(user=user, subject_type=services.SUBJECT_TYPE, subject_id=doc.pk):
         cands = (
-            selectors.next_candidates(doc, item.step)
-            if item.step in {rules.STEP_DRAFT, rules.STEP_OFFICE_REVIEW}
+            selectors.next_candidates(doc, services.step_of(item))
+            if services.step_of(item) in {rules.STEP_DRAFT, rules.STEP_OFFICE_REVIEW}
             else []
         )
         out.append(
@@ -576,7 +576,7 @@ def my_steps(request: HttpRequest, document_id: int) -> list[dict[str, Any]]:
                 "item_id": item.pk,
                 "step": item.step,
                 "step_name": item.step_name,
-                "form": rules.STEP_FORMS.get(item.step, ""),
+                "form": services.form_of(item),
                 "candidates": [{"user_id": u.pk, "name": u.full_name} for u in cands],
             }
         )

@@ -314,7 +314,8 @@ def may_edit(document: Document, actor: Any) -> bool:
     if document.instance_id is None:
         return document.created_by_id == getattr(actor, "pk", None)
     steps = {
-        i.step for i in _wfs().open_items_for(user=actor, subject_type=SUBJECT_TYPE, subject_id=document.pk)
+        step_of(i)
+        for i in _wfs().open_items_for(user=actor, subject_type=SUBJECT_TYPE, subject_id=document.pk)
     }
     return bool(steps & rules.EDIT_STEPS)
 
@@ -831,8 +832,34 @@ def _check_next(doc: Document, step: str, chosen: list[int]) -> list[int]:
     return chosen
 
 
+_FORM_STEPS = {form: step for step, form in rules.STEP_FORMS.items()}
+
+
+def _form(definition: Any, step: str) -> str:
+    try:
+        form = _wf().step_properties(definition, step).get("form", "")
+    except Exception:  # a definition that cannot be read falls back to the step id
+        form = ""
+    return form if form in _FORM_STEPS else rules.STEP_FORMS.get(step, "")
+
+
+def form_of(item: Any) -> str:
+    """The step's ``form`` property in the instance's definition (an uploaded definition may name
+    its steps differently); the default process's form for a known step id otherwise."""
+    return _form(item.instance.definition, str(getattr(item, "step", "") or ""))
+
+
 def step_of(item: Any) -> str:
-    return str(getattr(item, "step", "") or "")
+    """The documents step (``rules.STEP_*``) an item stands for, read from its ``form`` property."""
+    return _FORM_STEPS.get(form_of(item), str(getattr(item, "step", "") or ""))
+
+
+def _sign_step_id(item: Any) -> str:
+    """The BPMN id of the 领导签发 step to return to from 复核 (第二十五条)."""
+    for step, _name in _wfs().returnable_steps(item):
+        if _form(item.instance.definition, step) == rules.STEP_FORMS[rules.STEP_SIGN]:
+            return step
+    return rules.STEP_SIGN
 
 
 @transaction.atomic
@@ -888,7 +915,7 @@ def step_submit(*, item: Any, actor: Any, opinion: str = "", data: dict[str, Any
                 )
             doc.status = DocStatus.REVIEW
             doc.save(update_fields=["status", "updated_at"])
-            _wf().item_return(item=item, actor=actor, to_step=rules.STEP_SIGN, opinion=opinion)
+            _wf().item_return(item=item, actor=actor, to_step=_sign_step_id(item), opinion=opinion)
             audit.record(
                 "documents.recheck_returned",
                 actor=actor,

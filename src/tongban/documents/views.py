@@ -144,7 +144,11 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST or None, initial=_initial(doc), **_choices(request.user, doc))
     if request.method == "POST" and form.is_valid():
         step = next(
-            (i.step for i in _open_items(doc, request.user) if i.step in rules.EDIT_STEPS),
+            (
+                services.step_of(i)
+                for i in _open_items(doc, request.user)
+                if services.step_of(i) in rules.EDIT_STEPS
+            ),
             "",
         )
         try:
@@ -220,7 +224,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "item": item,
                 "step": step,
-                "form": rules.STEP_FORMS.get(step, ""),
+                "form": services.form_of(item),
                 "candidates": selectors.next_candidates(doc, step)
                 if step in {rules.STEP_DRAFT, rules.STEP_OFFICE_REVIEW}
                 else [],
