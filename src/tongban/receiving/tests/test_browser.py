@@ -4,6 +4,8 @@ reads it), finished and archived; the 办理单 PDF carries every opinion."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -12,6 +14,8 @@ from tongban.receiving.models import IncomingDocument
 from tongban.receiving.tests.conftest import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 
 
 def _login(page, live_server, user) -> None:
@@ -120,9 +124,17 @@ def test_incoming_document_from_signing_to_archive(page, live_server, issue, uni
         assert expected in text, expected
 
 
-def test_incoming_list_fits_a_phone(phone_page, live_server, issue, units, people):
-    issue(title="关于做好年度预算执行工作的通知")
+def _axe_serious(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_incoming_pages_fit_a_phone(phone_page, live_server, issue, units, people):
+    doc = issue(title="关于做好年度预算执行工作的通知")
+    incoming = IncomingDocument.objects.get(source=doc, unit=units["财政局"])
     _login(phone_page, live_server, people["czclerk"])
-    phone_page.goto(f"{live_server.url}/incoming/?tab=pending")
-    assert phone_page.locator("#rc-table").is_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    for path in ("/incoming/?tab=pending", f"/incoming/{incoming.pk}/", "/incoming/new/"):
+        phone_page.goto(f"{live_server.url}{path}")
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        assert _axe_serious(phone_page) == [], path
