@@ -22,6 +22,7 @@ from tongban.core.errors import NotFound, TongbanError
 from tongban.documents import rules, selectors, services
 from tongban.documents.models import Attachment, Document, NumberRecord, NumberSeries
 from tongban.identity.models import User
+from tongban.orgs import selectors as org_selectors
 
 router = Router(tags=["发文"])
 MAX_LIMIT = 100
@@ -125,6 +126,7 @@ class DocumentPage(Schema):
 
 class DocumentIn(Schema):
     title: str
+    unit_id: int | None = None  # the drafting unit: one of the drafter's units (default: the primary)
     doc_type: str = "通知"
     direction: Literal["down", "parallel", "up"] = "down"
     layout: Literal["standard", "letter", "minutes", "order"] = "standard"
@@ -450,7 +452,14 @@ def list_documents(
 )
 def create_document(request: HttpRequest, payload: DocumentIn) -> Status[dict[str, Any]]:
     user = _caller(request)
-    doc = services.document_create(actor=user, data=_to_data(payload.dict()))
+    data = payload.dict()
+    unit_id = data.pop("unit_id", None)
+    unit = None
+    if unit_id is not None:
+        unit = next((u for u in org_selectors.units_for_user(user) if u.pk == unit_id), None)
+        if unit is None:
+            raise HttpError(403, _("只能以本人所在单位拟稿。"))
+    doc = services.document_create(actor=user, data=_to_data(data), unit=unit)
     return Status(201, _full(doc, user))
 
 

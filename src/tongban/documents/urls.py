@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.document_new, name="new"),
     path("series/", views.series_list, name="series"),
     path("series/<int:pk>/", views.series_detail, name="series_detail"),
+    path("series/<int:pk>/toggle/", views.series_toggle, name="series_toggle"),
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/edit/", views.document_edit, name="edit"),
     path("<int:pk>/step/<int:item_id>/", views.document_step, name="step"),

@@ -504,3 +504,12 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     records = selectors.number_records(series, year=int(year) if year.isdigit() else None)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "documents/series_detail.html", {"series": series, "page": page, "year": year})
+
+
+@login_required
+@require_POST
+@_errors_as_http
+def series_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    series = selectors.access_series(pk, request.user)
+    services.series_set_active(actor=request.user, series=series, active=not series.is_active)
+    return redirect("documents:series")

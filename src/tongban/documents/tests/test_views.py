@@ -159,3 +159,14 @@ def test_on_route_but_not_editor_is_refused(client: Any, world: World) -> None:
     assert client.post(f"/documents/{doc.pk}/step/{item.pk}/", {}).status_code == 404
     r = client.post(f"/documents/{doc.pk}/attachments/", {"file": SimpleUploadedFile("a.txt", b"x")})
     assert r.status_code == 302 and _state(doc) == before
+
+
+def test_series_toggle_only_by_the_office_head(client: Any, world: World) -> None:
+    client.force_login(world.users["zfb_clerk"])
+    r = client.post(f"/documents/series/{world.series.pk}/toggle/")
+    assert r.status_code == 403 and NumberSeries.objects.get(pk=world.series.pk).is_active
+    client.force_login(world.users["cz_head"])
+    assert client.post(f"/documents/series/{world.series.pk}/toggle/").status_code == 404
+    client.force_login(world.users["zfb_head"])
+    assert client.post(f"/documents/series/{world.series.pk}/toggle/").status_code == 302
+    assert not NumberSeries.objects.get(pk=world.series.pk).is_active
