@@ -27,13 +27,26 @@ def _leaders_in_charge(ctx):  # type: ignore[no-untyped-def]
     return [Assignee(user=u) for u in org_selectors.leaders_in_charge_of(unit)]
 
 
+def _home_panel(request):  # type: ignore[no-untyped-def]
+    """Workbench: the user's own documents still in progress (hidden for people who cannot draft)."""
+    from tongban.documents import selectors
+    from tongban.documents.models import DocStatus
+    from tongban.orgs import selectors as org_selectors
+
+    if not org_selectors.units_for_user(request.user):
+        return None
+    f = selectors.DocumentFilter(scope="mine")
+    active = [DocStatus.DRAFT, DocStatus.REVIEW, DocStatus.SIGNED, DocStatus.NUMBERED, DocStatus.SEALED]
+    return {"drafts": list(selectors.document_list(request.user, f).filter(status__in=active)[:5])}
+
+
 class DocumentsConfig(AppConfig):
     name = "tongban.documents"
     label = "documents"
     verbose_name = _("公文")
 
     def ready(self) -> None:
-        from tongban.core import demo, nav
+        from tongban.core import demo, home, nav
         from tongban.documents import selectors, services
         from tongban.documents.demo import seed_documents
 
@@ -59,6 +72,11 @@ class DocumentsConfig(AppConfig):
             )
         )
         demo.register("documents", seed_documents, order=60)
+        home.register(
+            home.HomePanel(
+                key="documents", template="documents/_home_panel.html", context=_home_panel, order=24
+            )
+        )
 
         from tongban.workflow import registry as wfr
 

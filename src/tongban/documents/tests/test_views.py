@@ -170,3 +170,10 @@ def test_series_toggle_only_by_the_office_head(client: Any, world: World) -> Non
     client.force_login(world.users["zfb_head"])
     assert client.post(f"/documents/series/{world.series.pk}/toggle/").status_code == 302
     assert not NumberSeries.objects.get(pk=world.series.pk).is_active
+
+
+def test_workbench_panel_lists_my_documents_in_progress(client: Any, world: World) -> None:
+    doc = _doc(world)
+    client.force_login(world.users["zfb_clerk"])
+    body = client.get("/").content.decode()
+    assert "我拟稿的发文" in body and doc.title in body
