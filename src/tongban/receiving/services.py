@@ -117,7 +117,7 @@ def distribute(*, document: Any, recipients: list[Any], actor: Any) -> list[Inco
             step_name=rules.STEP_NAMES["sign"],
             received_at=now,
             created_by=actor,
-            copies=max(1, document.copies // max(1, len(kinds))) if document.copies else 1,
+            copies=1,  # the clerk confirms the count at 签收
         )
         for unit_id, kind in kinds.items()
         if unit_id not in already

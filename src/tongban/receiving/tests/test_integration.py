@@ -39,6 +39,14 @@ def test_registered_incoming_is_searchable(incoming, people):
     incoming = run_to(incoming, people, "review")
     entry = SearchEntry.objects.get(kind="receiving.incoming", object_id=incoming.pk)
     assert incoming.register_no in entry.number and entry.title == incoming.title
+    from tongban.search.selectors import search
+
+    def found(user):
+        results = search(user=user, q="预算执行", kind="receiving.incoming")
+        return [hit.object_id for hit in results.hits]
+
+    assert incoming.pk in found(people["czclerk"])
+    assert incoming.pk not in found(people["rsclerk"])
 
 
 def test_workbench_panel_and_nav_badge(client, incoming, people):

@@ -131,3 +131,47 @@ def test_distribution_page_matrix(client, incoming, people):
     client.logout()
     r = _as(client, people["clerk"]).get(url)
     assert r.status_code == 200 and "财政局" in r.content.decode()
+
+
+def test_circulate_and_read_matrix(client, incoming, people):
+    from tongban.workflow.models import WorkItem
+
+    incoming = run_to(incoming, people, "circulate")
+    url = reverse("receiving:circulate", args=[incoming.pk])
+    data = {"readers": [people["unitleader"].pk]}
+    assert client.post(url, data).status_code == 302  # anonymous → login
+    assert _as(client, people["rsclerk"]).post(url, data).status_code == 404
+    client.logout()
+    assert _as(client, people["unitleader"]).post(url, data).status_code == 400  # not their step
+    assert not WorkItem.objects.filter(instance=incoming.instance, kind="read").exists()
+    client.logout()
+    assert _as(client, people["czclerk"]).post(url, data).status_code == 302
+    assert WorkItem.objects.filter(instance=incoming.instance, kind="read", status="open").count() == 1
+    read = reverse("receiving:read", args=[incoming.pk])
+    client.post(read)  # czclerk has no reading item: nothing happens
+    assert WorkItem.objects.filter(instance=incoming.instance, kind="read", status="open").count() == 1
+    client.logout()
+    assert client.post(read).status_code == 302
+    assert WorkItem.objects.filter(instance=incoming.instance, kind="read", status="open").count() == 1
+    _as(client, people["unitleader"]).post(read)
+    assert WorkItem.objects.filter(instance=incoming.instance, kind="read", status="done").count() == 1
+
+
+def test_external_file_matrix(client, people, units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongban.receiving import services
+
+    inc = services.incoming_register_external(
+        actor=people["czclerk"],
+        unit=units["财政局"],
+        source_organ="市财政局",
+        title="关于下达资金的通知",
+        file=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"),
+    )
+    url = reverse("receiving:file", args=[inc.pk])
+    assert client.get(url).status_code == 302
+    assert _as(client, people["rsclerk"]).get(url).status_code == 404
+    client.logout()
+    r = _as(client, people["unitleader"]).get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
