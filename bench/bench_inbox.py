@@ -164,13 +164,19 @@ def seed() -> tuple[object, int]:
 def main() -> None:
     logging.disable(logging.INFO)
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    keep = os.environ.get("BENCH_KEEPDB") == "1"  # reuse a seeded database between runs
+    connection.creation.create_test_db(verbosity=0, autoclobber=not keep, keepdb=keep)
     from django.test import Client
 
+    from tongban.identity.models import User
     from tongban.workflow import selectors
     from tongban.workflow.models import WorkItem
 
-    me, mine_open = seed()
+    if keep and WorkItem.objects.count() >= TOTAL:
+        me = User.objects.get(username="officehead")
+        mine_open = selectors.inbox_counts(me)["todo"]
+    else:
+        me, mine_open = seed()
     client = Client()
     client.force_login(me)
     client.get("/workflow/inbox/todo/")  # warm up
@@ -210,7 +216,8 @@ def main() -> None:
     print(f"inbox todo page p95_ms={pct(samples, 95):.2f} (target < 100)")
     print(f"inbox todo page mean_ms={statistics.mean(samples):.2f} max_ms={max(samples):.2f}")
     print(f"inbox selector only p50_ms={pct(t_sel, 50):.2f} p95_ms={pct(t_sel, 95):.2f}")
-    connection.creation.destroy_test_db(os.environ["TONGBAN_TEST_DB_NAME"], verbosity=0)
+    if not keep:
+        connection.creation.destroy_test_db(os.environ["TONGBAN_TEST_DB_NAME"], verbosity=0)
 
 
 if __name__ == "__main__":

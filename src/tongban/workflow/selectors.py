@@ -43,18 +43,12 @@ URGENCIES = ("特急", "加急")
 
 
 def _grants(user: Any) -> list[tuple[int, str]]:
-    """The user's (unit, role) grants; kept on the user object for the rest of the request."""
+    """The user's (unit, role) grants (read fresh each time: grants change while a user works)."""
     from tongban.orgs.models import RoleGrant
 
-    cached = getattr(user, "_wf_grants", None)
-    if cached is not None:
-        return cached
-    grants = list(
+    return list(
         RoleGrant.objects.filter(user=user, unit__is_active=True).values_list("unit_id", "role").order_by()
     )
-    with contextlib.suppress(AttributeError):
-        user._wf_grants = grants
-    return grants
 
 
 def _mine_q(user: Any, grants: list[tuple[int, str]] | None = None) -> Q:

@@ -97,6 +97,7 @@ def _count_queries(user: Any) -> int:
 def test_inbox_selector_query_count(org: Any, start: Any, django_assert_num_queries: Any) -> None:
     for _ in range(25):
         start()
+    wfs.inbox(user=org.clerk, box="todo")  # the working-day calendar loads once per process
     with django_assert_num_queries(3):  # grants, count, page
         page = wfs.inbox(user=org.clerk, box="todo")
         assert len(page.rows) == 20
@@ -239,3 +240,22 @@ def test_definitions_page_matrix(org: Any, start: Any) -> None:
     assert _client(org.clerk).get(dl).status_code == 403
     resp = _client(org.secadmin).get(dl)
     assert resp.status_code == 200 and b"wf_test" in resp.content
+
+
+@pytest.mark.parametrize("per_page", [1, 5, 20, 50])
+def test_inbox_queries_do_not_depend_on_page_size(
+    org: Any, start: Any, django_assert_num_queries: Any, per_page: int
+) -> None:
+    for i in range(30):
+        inst = start()
+        if i % 3 == 0:
+            wf.copy_for_reading(instance=inst, actor=org.clerk, users=[org.head])
+        if i % 4 == 0:
+            wf.item_complete(item=WorkItem.objects.get(instance=inst, step="draft"), actor=org.clerk)
+    WorkItem.objects.filter(step="draft").update(delegated_from=org.other, sender=org.head)
+    wfs.inbox(user=org.clerk, box="todo")
+    for box in ("todo", "done", "toread"):
+        with django_assert_num_queries(3 if box == "todo" else 2):
+            page = wfs.inbox(user=org.head if box == "toread" else org.clerk, box=box, per_page=per_page)
+            for r in page.rows:  # what the page and the API read of each row
+                (r.sender and r.sender.full_name, r.delegated_from and r.delegated_from.full_name, r.url)
