@@ -257,5 +257,8 @@ def test_inbox_queries_do_not_depend_on_page_size(
     for box in ("todo", "done", "toread"):
         with django_assert_num_queries(3 if box == "todo" else 2):
             page = wfs.inbox(user=org.head if box == "toread" else org.clerk, box=box, per_page=per_page)
-            for r in page.rows:  # what the page and the API read of each row
+            names = [  # what the page and the API read of each row
                 (r.sender and r.sender.full_name, r.delegated_from and r.delegated_from.full_name, r.url)
+                for r in page.rows
+            ]
+            assert len(names) == min(per_page, page.page.paginator.count)
