@@ -8,7 +8,8 @@ Layers forbid ``documents`` from importing ``receiving``; receiving registers he
   raises rolls the whole 核发 back. It must be fast (130 units in well under a second).
 - ``register_visibility_extension(fn)``: ``fn(user)`` returns a ``Q`` over ``Document`` or a set of
   document ids the user may also see (e.g. the handlers of an incoming-document task that references
-  the document). Never widens a 密级 document: those are visible to their named readers only.
+  the document). Write the ``Q`` as ``Q(pk__in=<subquery>)`` (no joins: the visible list is not
+  de-duplicated). Never widens a 密级 document: those are visible to their named readers only.
 """
 
 from __future__ import annotations

@@ -71,9 +71,8 @@ def visible_documents(user: Any) -> QuerySet[Document]:
         | Q(unit_id__in=_manager_units(user))
         | hooks.extension_filter(user)
     )
-    return Document.objects.filter(
-        (Q(secrecy="") & open_q) | (~Q(secrecy="") & Q(named_readers=user))
-    ).distinct()
+    named = Document.named_readers.through.objects.filter(user_id=user.pk).values("document_id")
+    return Document.objects.filter((Q(secrecy="") & open_q) | (~Q(secrecy="") & Q(pk__in=named)))
 
 
 def visible_ids(user: Any) -> QuerySet[Any]:
