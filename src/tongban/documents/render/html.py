@@ -26,6 +26,11 @@ def _pt(value: float) -> str:
     return f"{value:.4f}pt"
 
 
+# The digits' ink starts about 0.19 em below the top of a 1-em line (宋体 and Noto Serif CJK alike):
+# GB/T 9704 7.5 puts the page number's top edge 7 mm below the type area.
+FOLIO_INK_EM = 0.19
+
+
 def stylesheet(spec: DocumentSpec, *, hide_folio_pages: tuple[int, ...] = ()) -> str:
     f = choices()
     pitch = _pt(L.LINE_HEIGHT_PT)
@@ -33,7 +38,7 @@ def stylesheet(spec: DocumentSpec, *, hide_folio_pages: tuple[int, ...] = ()) ->
     half_leading_mm = (L.LINE_PITCH_MM - L.BODY_PT * L.MM_PER_PT) / 2
     folio = f"""
       content: "— " counter(page) " —"; {_ff(f["song"])} font-size: {_pt(L.FOLIO_PT)};
-      line-height: 1; letter-spacing: 0; vertical-align: top; padding-top: {_mm(L.FOLIO_BELOW_AREA_MM)};
+      line-height: 1; letter-spacing: 0; vertical-align: top; padding-top: {_mm(L.FOLIO_BELOW_AREA_MM - FOLIO_INK_EM * L.FOLIO_PT * L.MM_PER_PT)};
     """
     hidden = "".join(
         f"@page :nth({n}) {{ @bottom-right {{ content: none }} @bottom-left {{ content: none }} }}\n"

@@ -108,11 +108,16 @@ def test_page_numbers_alternate_sides_7mm_below_the_type_area(long_pdf: bytes) -
         folio = page.find(f"— {number} —")
         assert Page.text(folio) == f"— {number} —"
         assert folio[0]["size"] == pytest.approx(14, abs=0.01)  # 4号
-        assert folio[0]["top"] / MM == pytest.approx(37 + 225 + 7, abs=1.5)
+        assert folio[0]["top"] / MM == pytest.approx(37 + 225 + 7, abs=1.0)
         if number % 2:  # odd: right, one character in
             assert folio[-1]["x1"] / MM == pytest.approx(184 - 14 / MM, abs=0.6)
         else:  # even: left, one character in
             assert folio[0]["x0"] / MM == pytest.approx(28 + 14 / MM, abs=0.6)
+
+
+def test_page_number_ink_starts_7mm_below_the_type_area(long_pdf: bytes) -> None:
+    ink = ink_rows_mm(long_pdf, 0, is_dark, 37 + 225 + 0.5, 290)
+    assert ink[0] == pytest.approx(37 + 225 + 7, abs=0.5)
 
 
 def test_signature_date_note_and_colophon_on_the_last_page(long_pdf: bytes) -> None:
