@@ -38,6 +38,8 @@ ISSUED = [
     ),
     ("关于调整部分行政事业性收费标准的通知", "政府办", "青政办发〔2026〕25号", (["财政局"], []), "finish"),
     ("关于做好防汛救灾资金保障工作的通知", "政府办", "青政办发〔2026〕26号", (["财政局"], []), "archived"),
+    # to 政府办: a 请示 of 财政局, signed, registered and reviewed, waiting for 拟办
+    ("关于追加防汛应急资金的请示", "财政局", "青财发〔2026〕9号", (["政府办"], []), "zf_propose"),
 ]
 
 
@@ -108,9 +110,10 @@ def _issue_and_run(
     doc = Document.objects.create(
         county_id=unit.county_id,
         unit=unit,
-        created_by=people["zfclerk"],
+        created_by=people["zfclerk"] if unit.short_name == "政府办" else people["czclerk"],
         title=PREFIX + title,
-        doc_type="通知",
+        doc_type="请示" if "请示" in title else "通知",
+        direction="up" if "请示" in title else "down",
         doc_number=number,
         status="issued",
         main_to="、".join(units[n].name for n in main),
@@ -128,8 +131,17 @@ def _issue_and_run(
     )
     recipients = [Recipient.objects.create(document=doc, kind="main", unit=units[n]) for n in main]
     recipients += [Recipient.objects.create(document=doc, kind="cc", unit=units[n]) for n in cc]
-    services.distribute(document=doc, recipients=recipients, actor=people["zfclerk"])
+    sender = people["zfclerk"] if unit.short_name == "政府办" else people["czclerk"]
+    services.distribute(document=doc, recipients=recipients, actor=sender)
     if state == "pending":
+        return
+    if state == "zf_propose":
+        inc = IncomingDocument.objects.get(source=doc, unit=units["政府办"])
+        services.incoming_sign(incoming=inc, actor=people["zfclerk"], copies=1)
+        services.incoming_register(incoming=inc, actor=people["zfclerk"], handling="handle")
+        services.incoming_review(
+            incoming=inc, actor=people["zfhead"], accept=True, opinion="请示事项明确，请拟办"
+        )
         return
     inc = IncomingDocument.objects.get(source=doc, unit=units["财政局"])
     services.incoming_sign(incoming=inc, actor=people["czclerk"], copies=2)
