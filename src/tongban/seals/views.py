@@ -16,12 +16,17 @@ from tongban.orgs import selectors as org_selectors
 from tongban.orgs.models import Unit
 from tongban.seals import fonts, selectors, services
 from tongban.seals.forms import RevokeForm, VerifyForm
+from tongban.seals.services import MAX_VERIFY_BYTES
 
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone (citizens, other organs) uploads a PDF and learns whether its seal is genuine."""
     result = None
+    if request.method == "POST" and _declared_length(request) > MAX_VERIFY_BYTES + 64 * 1024:
+        # Refuse before Django spools a huge body to disk.
+        context = {"form": VerifyForm(), "result": None, "error": _("文件不能超过 20 MB。")}
+        return render(request, "seals/verify.html", context, status=413)
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
@@ -78,6 +83,13 @@ def manage(request: HttpRequest) -> HttpResponse:
             "fonts": fonts.font_report(),
         },
     )
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _int(value: Any) -> int:

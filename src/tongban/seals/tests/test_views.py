@@ -50,6 +50,11 @@ def test_verify_page_checks_the_upload(client: Client, db: Any, name: str, data:
     assert message in body and "data-status" not in body
 
 
+def test_verify_page_refuses_a_declared_huge_body_before_reading_it(client: Client, db: Any) -> None:
+    resp = client.post(VERIFY, {"file": _upload(b"%PDF-1.7")}, CONTENT_LENGTH=str(200 * 1024 * 1024))
+    assert resp.status_code == 413 and "20 MB" in resp.content.decode()
+
+
 def test_manage_matrix(
     client: Client, people: dict[str, Any], small_county: County, units: list[Unit]
 ) -> None:
