@@ -7,6 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.receiving import rules, selectors
 from tongban.receiving.models import IncomingDocument
@@ -22,6 +23,10 @@ def slip_context(incoming: IncomingDocument) -> dict[str, Any]:
         "due_date": rules.format_date(incoming.due_date),
         "written_date": rules.format_date(incoming.written_date),
         "printed_at": timezone.localtime(),
+        # the page footer 第 N 页 / 共 M 页 (CSS strings around the counters)
+        "page_before": _("第 "),
+        "page_middle": _(" 页 / 共 "),
+        "page_after": _(" 页"),
     }
 
 
