@@ -166,10 +166,14 @@ def _units(ids: list[int], incoming: Any) -> dict[int, Unit]:
     return {u.pk: u for u in Unit.objects.filter(pk__in=ids, county_id=incoming.county_id, is_active=True)}
 
 
-@router.get("", response={200: IncomingPage, **errors(422)}, summary="收文列表（待签收 / 办理中 / 已办结）")
+@router.get(
+    "",
+    response={200: IncomingPage, **errors(422)},
+    summary="收文列表（待签收 / 办理中 / 已办结 / 交办件：本单位主办或协办的他单位来文，需 unit_id）",
+)
 def list_incoming(
     request: HttpRequest,
-    tab: Literal["pending", "processing", "done"] = "processing",
+    tab: Literal["pending", "processing", "done", "assigned"] = "processing",
     unit_id: int | None = None,
     q: str = "",
     handling: Literal["", "handle", "read"] = "",

@@ -102,15 +102,23 @@ def incoming_list(
     year: int | None = None,
     overdue: bool = False,
 ) -> QuerySet[IncomingDocument]:
-    """A unit's 收文 register (待签收 / 办理中 / 已办结), or — without a unit — everything the user
-    handles."""
-    if unit is not None:
+    """A unit's 收文 register (待签收 / 办理中 / 已办结; 交办件: other units' incoming documents this
+    unit leads or assists in handling), or — without a unit — everything the user handles."""
+    if unit is not None and tab == "assigned":
+        qs = (
+            IncomingDocument.objects.filter(Q(lead_unit=unit) | Q(assist_units=unit))
+            .exclude(unit=unit)
+            .filter(pk__in=visible_ids(user))
+            .distinct()
+        )
+    elif unit is not None:
         qs = IncomingDocument.objects.filter(unit=unit)
         if unit.pk not in {u.pk for u in receiving_units(user)}:
             qs = qs.filter(pk__in=visible_ids(user))
     else:
         qs = visible_incoming(user)
-    qs = qs.filter(status__in=TABS.get(tab, TABS["processing"]))
+    if tab != "assigned" or unit is None:
+        qs = qs.filter(status__in=TABS.get(tab, TABS["processing"]))
     q = q.strip()
     if q:
         qs = qs.filter(
@@ -139,7 +147,16 @@ def incoming_page(qs: QuerySet[IncomingDocument], page: Any, per_page: int = PAG
 def tab_counts(*, user: Any, unit: Unit) -> dict[str, int]:
     rows = IncomingDocument.objects.filter(unit=unit).values("status").annotate(n=Count("id"))
     by_status = {r["status"]: r["n"] for r in rows}
-    return {tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in TABS.items()}
+    counts = {tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in TABS.items()}
+    counts["assigned"] = (
+        IncomingDocument.objects.filter(
+            Q(lead_unit=unit) | Q(assist_units=unit), status=IncomingStatus.PROCESSING, step="handle"
+        )
+        .exclude(unit=unit)
+        .distinct()
+        .count()
+    )
+    return counts
 
 
 def pending_count(user: Any) -> int:

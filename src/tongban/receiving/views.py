@@ -44,7 +44,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get(
         "tab", "pending" if unit and selectors.pending_count(request.user) else "processing"
     )
-    if tab not in selectors.TABS:
+    if tab not in (*selectors.TABS, "assigned"):
         tab = "processing"
     q = request.GET.get("q", "")[:50]
     handling = request.GET.get("handling", "")
@@ -65,7 +65,12 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
             "units": units,
             "unit": unit,
             "tab": tab,
-            "tabs": [("pending", _("待签收")), ("processing", _("办理中")), ("done", _("已办结"))],
+            "tabs": [
+                ("pending", _("待签收")),
+                ("processing", _("办理中")),
+                ("done", _("已办结")),
+                ("assigned", _("交办件")),
+            ],
             "counts": selectors.tab_counts(user=request.user, unit=unit) if unit else {},
             "page": page,
             "q": q,

@@ -175,3 +175,31 @@ def test_external_file_matrix(client, people, units):
     client.logout()
     r = _as(client, people["unitleader"]).get(url)
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+
+
+def test_assigned_tab_lists_documents_a_unit_handles_for_another(client, issue, units, people):
+    from tongban.receiving import services
+
+    doc = issue(main=["政府办"], title="关于请财政局牵头落实的通知")
+    inc = IncomingDocument.objects.get(source=doc, unit=units["政府办"])
+    zfclerk, zfhead = people["clerk"], people["officehead"]
+    services.incoming_sign(incoming=inc, actor=zfclerk)
+    services.incoming_register(incoming=inc, actor=zfclerk)
+    services.incoming_review(incoming=inc, actor=zfhead, accept=True)
+    services.incoming_propose(incoming=inc, actor=zfhead, proposal="拟请财政局牵头")
+    from tongban.receiving.tests.conftest import holder
+
+    services.incoming_instruct(
+        incoming=inc,
+        actor=holder(units["政府办"], "unit_leader"),
+        instruction="请财政局牵头办理",
+        lead_unit=units["财政局"],
+        deadline_workdays=3,
+    )
+    r = _as(client, people["czclerk"]).get(
+        reverse("receiving:list") + f"?unit={units['财政局'].pk}&tab=assigned"
+    )
+    assert r.status_code == 200 and "关于请财政局牵头落实的通知" in r.content.decode()
+    client.logout()
+    r = _as(client, people["rsclerk"]).get(reverse("receiving:list") + "?tab=assigned")
+    assert "关于请财政局牵头落实的通知" not in r.content.decode()
