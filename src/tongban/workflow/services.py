@@ -983,7 +983,7 @@ def item_urge(*, item: WorkItem, actor: Any, message: str = "") -> None:
     instance's starter and to whoever sent the item."""
     with transaction.atomic():
         it = (
-            WorkItem.objects.select_for_update()
+            WorkItem.objects.select_for_update(of=("self",))
             .select_related("instance__definition", "assignee")
             .get(pk=item.pk)
         )
