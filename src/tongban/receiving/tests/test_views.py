@@ -203,3 +203,21 @@ def test_assigned_tab_lists_documents_a_unit_handles_for_another(client, issue, 
     client.logout()
     r = _as(client, people["rsclerk"]).get(reverse("receiving:list") + "?tab=assigned")
     assert "关于请财政局牵头落实的通知" not in r.content.decode()
+
+
+def test_list_queries_do_not_grow_with_rows(client, issue, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    issue(title="通知0", doc_number="青政办发〔2026〕100号")
+    _as(client, people["czclerk"])
+    url = reverse("receiving:list") + "?tab=pending"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(1, 8):
+        issue(title=f"通知{i}", doc_number=f"青政办发〔2026〕{100 + i}号")
+    with CaptureQueriesContext(connection) as many:
+        r = client.get(url)
+    assert r.content.decode().count("通知") >= 8
+    assert len(many) == len(one)
