@@ -69,3 +69,14 @@ class WorkflowConfig(AppConfig):
                 visible=lambda user: bool(getattr(user, "is_security_admin", False)),
             )
         )
+        nav.register(
+            nav.NavItem(
+                key="workflow_errors",
+                label=_("流程异常"),
+                url_name="workflow:errors",
+                icon="bi-exclamation-octagon",
+                section=_("系统管理"),
+                order=931,
+                visible=lambda user: bool(getattr(user, "is_system_admin", False)),
+            )
+        )

@@ -417,7 +417,7 @@ def _engine_error(inst_id: int, exc: BaseException, actor: Any) -> EngineFailure
                     event="workflow.error",
                     title=_("流程运行出错：%(title)s") % {"title": inst.title},
                     body=message[:500],
-                    url="/workflow/definitions/",
+                    url="/workflow/errors/",
                     dedupe_key=f"wf-error:{inst.pk}",
                 )
             except Exception:

@@ -17,5 +17,7 @@ urlpatterns = [
     path("delegations/", views.delegations, name="delegations"),
     path("delegations/<int:delegation_id>/revoke/", views.delegation_revoke, name="delegation_revoke"),
     path("definitions/", views.definitions, name="definitions"),
+    path("errors/", views.errors, name="errors"),
+    path("errors/<int:instance_id>/recover/", views.error_recover, name="error_recover"),
     path("definitions/<int:definition_id>/download/", views.definition_download, name="definition_download"),
 ]

@@ -24,7 +24,13 @@ from tongban.core.permissions import admin_role_required
 from tongban.identity.models import User
 from tongban.workflow import definitions as defs
 from tongban.workflow import registry, selectors, services
-from tongban.workflow.models import Delegation, ProcessDefinition, WorkItemKind
+from tongban.workflow.models import (
+    Delegation,
+    InstanceStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    WorkItemKind,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -312,3 +318,22 @@ def definition_download(request: HttpRequest, definition_id: int) -> HttpRespons
     resp = HttpResponse(row.bpmn_xml, content_type="application/xml; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{row.key}-v{row.version}.bpmn"'
     return resp
+
+
+@admin_role_required("system")
+def errors(request: HttpRequest) -> HttpResponse:
+    """Instances stopped by an engine error (a refused expression, a missing rule): the system
+    administrator reads the error and, once the cause is fixed, lets the instance run again."""
+    rows = ProcessInstance.objects.filter(status=InstanceStatus.ERROR).select_related("definition", "starter")
+    return render(request, "workflow/errors.html", {"rows": rows.order_by("-started_at")[:200]})
+
+
+@admin_role_required("system")
+@require_POST
+def error_recover(request: HttpRequest, instance_id: int) -> HttpResponse:
+    inst = ProcessInstance.objects.filter(pk=instance_id).first()
+    if inst is None:
+        raise Http404
+    services.instance_recover(instance=inst, actor=request.user)
+    messages.success(request, _("流程已恢复运行。"))
+    return redirect("workflow:errors")

@@ -262,3 +262,22 @@ def test_inbox_queries_do_not_depend_on_page_size(
                 for r in page.rows
             ]
             assert len(names) == min(per_page, page.page.paginator.count)
+
+
+def test_errors_page_matrix(org: Any, start: Any) -> None:
+    from tongban.workflow.models import InstanceStatus, ProcessInstance
+
+    inst = start()
+    ProcessInstance.objects.filter(pk=inst.pk).update(
+        status=InstanceStatus.ERROR, error="UnsafeExpression: x"
+    )
+    url = reverse("workflow:errors")
+    recover = reverse("workflow:error_recover", args=[inst.pk])
+    assert _client(None).get(url).status_code == 302
+    for user in (org.clerk, org.secadmin):
+        assert _client(user).get(url).status_code == 403
+        assert _client(user).post(recover).status_code == 403
+    assert ProcessInstance.objects.get(pk=inst.pk).status == InstanceStatus.ERROR
+    assert "UnsafeExpression" in _client(org.sysadmin).get(url).content.decode()
+    _client(org.sysadmin).post(recover)
+    assert ProcessInstance.objects.get(pk=inst.pk).status == InstanceStatus.RUNNING
