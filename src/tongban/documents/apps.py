@@ -57,7 +57,7 @@ class DocumentsConfig(AppConfig):
                 "documents:list",
                 icon="bi-file-earmark-text",
                 section=_("公文办理"),
-                order=20,
+                order=210,
             )
         )
         nav.register(
@@ -67,7 +67,7 @@ class DocumentsConfig(AppConfig):
                 "documents:series",
                 icon="bi-123",
                 section=_("公文办理"),
-                order=28,
+                order=212,
                 visible=lambda user: bool(user.is_authenticated) and bool(selectors.managed_units(user)),
             )
         )
