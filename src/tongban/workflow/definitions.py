@@ -314,7 +314,15 @@ def sync_default_definitions(*, keys: list[str] | None = None) -> list[ProcessDe
     return created
 
 
+_synced: set[str] = set()
+
+
 def active_definition(key: str, county: Any = None) -> ProcessDefinition:
+    """The active version of ``key`` (the county's own, else the general one). The first call for a
+    key in a process also loads the shipped file if it changed since the last migrate."""
+    if key not in _synced and registry.default_definition(key) is not None:
+        sync_default_definitions(keys=[key])
+        _synced.add(key)
     qs = ProcessDefinition.objects.filter(key=key, is_active=True)
     row = None
     if county is not None:
