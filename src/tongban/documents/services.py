@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongban.core import audit
 from tongban.core.errors import PermissionDenied, TongbanError
@@ -64,7 +65,7 @@ ELEMENT_FIELDS = (
     "cc_text",
     "printer_organ",
 )
-RETENTIONS = {"permanent": _("永久"), "30y": _("30年"), "10y": _("10年")}
+RETENTIONS = {"permanent": gettext_lazy("永久"), "30y": gettext_lazy("30年"), "10y": gettext_lazy("10年")}
 
 
 def _max_attachment_bytes() -> int:

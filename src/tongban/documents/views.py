@@ -261,6 +261,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "retentions": list(services.RETENTIONS.items()),
         "external_recipients": [r for r in doc.recipients.all() if not r.unit_id],
         "written_date_cn": rules.chinese_date(doc.written_date),
+        "retention_label": services.RETENTIONS.get(doc.retention, doc.retention),
     }
     return render(request, "documents/document_detail.html", ctx)
 
