@@ -304,6 +304,8 @@ def allowed_actions(item: WorkItem, user: Any) -> set[str]:
         if services.user_can_act(item, user):
             out.add("complete")
             out.update(acts & {"return", "transfer", "add_signer", "cc"})
+            if item.parent_id is not None:
+                out.discard("return")  # a 加签 signer gives an opinion; the step's handler decides
         if "urge" in acts and user.pk in (item.instance.starter_id, item.sender_id):
             out.add("urge")
     elif (

@@ -658,6 +658,8 @@ def item_return(*, item: WorkItem, actor: Any, to_step: str, opinion: str = "") 
         _require_running(inst)
         _require_can_act(it, actor)
         _require_action(it, "return")
+        if it.parent_id is not None:
+            raise PermissionDenied("workflow.signer_cannot_return", _("加签人不能退回，请填写意见后提交。"))
         wf = engine.workflow_load(inst.state_json)
         task = wf.get_task_from_id(it.task_id)
         target = (

@@ -150,6 +150,8 @@ def test_add_signer_must_complete_before_the_step_moves(org: Any, start: Any) ->
     assert signer_item.parent == review and signer_item.assignee == org.other
     wf.item_complete(item=review, actor=org.head, opinion="同意", data={"next_assignees": [org.leader.pk]})
     assert [i.step for i in _open(inst)] == ["review"]  # waits for the signer
+    with pytest.raises(PermissionDenied):
+        wf.item_return(item=signer_item, actor=org.other, to_step="draft", opinion="x")
     wf.item_complete(item=signer_item, actor=org.other, opinion="无意见")
     assert [(i.step, i.assignee_id) for i in _open(inst)] == [("sign", org.leader.pk)]
 
