@@ -11,9 +11,9 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from tongban.core import nav, schedule
         from tongban.notify import events
-        from tongban.workflow import definitions, rules, selectors, tasks
+        from tongban.workflow import assignees, definitions, selectors, tasks
 
-        rules.register_builtins()
+        assignees.register_builtins()
         events.register("workflow.todo", _("新的待办事项"), default_channels=("inapp",), order=20)
         events.register("workflow.toread", _("新的待阅事项"), default_channels=("inapp",), order=21)
         events.register("workflow.urge", _("催办提醒"), default_channels=("inapp", "sms"), order=22)
