@@ -1,6 +1,18 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Workbench panel: the five newest items in 待办 (hidden for the three administrators)."""
+    from tongban.workflow import selectors
+
+    if getattr(request.user, "admin_role", ""):
+        return None
+    return {"result": selectors.inbox(user=request.user, box="todo", per_page=5)}
 
 
 class WorkflowConfig(AppConfig):
@@ -9,7 +21,7 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("流程引擎")
 
     def ready(self) -> None:
-        from tongban.core import nav, schedule
+        from tongban.core import home, nav, schedule
         from tongban.notify import events
         from tongban.workflow import assignees, definitions, selectors, tasks
 
@@ -19,6 +31,9 @@ class WorkflowConfig(AppConfig):
         events.register("workflow.urge", _("催办提醒"), default_channels=("inapp", "sms"), order=22)
         events.register("workflow.due", _("办理期限提醒"), default_channels=("inapp", "sms"), order=23)
         events.register("workflow.error", _("流程运行出错"), default_channels=("inapp", "email"), order=24)
+        home.register(
+            home.HomePanel(key="workflow", template="workflow/_home_panel.html", context=home_panel, order=1)
+        )
         schedule.register("workflow.remind_due_items", tasks.remind_due_items_task, cron="*/30 * * * *")
         post_migrate.connect(definitions.on_post_migrate, sender=self, dispatch_uid="workflow_sync_defaults")
 

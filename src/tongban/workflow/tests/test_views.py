@@ -281,3 +281,10 @@ def test_errors_page_matrix(org: Any, start: Any) -> None:
     assert "UnsafeExpression" in _client(org.sysadmin).get(url).content.decode()
     _client(org.sysadmin).post(recover)
     assert ProcessInstance.objects.get(pk=inst.pk).status == InstanceStatus.RUNNING
+
+
+def test_workbench_panel_lists_todo(org: Any, start: Any) -> None:
+    inst = start(urgency="特急")
+    html = _client(org.clerk).get(reverse("core:home")).content.decode()
+    assert "我的待办" in html and inst.title in html
+    assert "我的待办" not in _client(org.sysadmin).get(reverse("core:home")).content.decode()
