@@ -17,6 +17,8 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 MAX_SOURCE = 1000
 MAX_NODES = 200
 MAX_ITEMS = 10_000  # every str/list/tuple result
@@ -95,37 +97,37 @@ _ALLOWED = (
 
 def _parse(source: Any) -> ast.Expression:
     if not isinstance(source, str):
-        raise UnsafeExpression("expression must be text")
+        raise UnsafeExpression(_("表达式必须是文本"))
     if len(source) > MAX_SOURCE:
-        raise UnsafeExpression(f"expression longer than {MAX_SOURCE} characters")
+        raise UnsafeExpression(_("表达式超过 %(n)d 个字符") % {"n": MAX_SOURCE})
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise UnsafeExpression(f"not a valid expression: {exc}") from None
+        raise UnsafeExpression(_("不是有效的表达式：%(e)s") % {"e": exc}) from None
     for count, node in enumerate(ast.walk(tree), start=1):
         if count > MAX_NODES:
-            raise UnsafeExpression(f"expression has more than {MAX_NODES} parts")
+            raise UnsafeExpression(_("表达式过于复杂（超过 %(n)d 个组成部分）") % {"n": MAX_NODES})
         if not isinstance(node, _ALLOWED):
-            raise UnsafeExpression(f"{type(node).__name__} is not allowed")
+            raise UnsafeExpression(_("不允许的写法：%(kind)s") % {"kind": type(node).__name__})
         if isinstance(node, ast.Constant) and not (
             node.value is None or isinstance(node.value, (str, int, float, bool))
         ):
-            raise UnsafeExpression("only text, numbers, booleans and None are allowed as constants")
+            raise UnsafeExpression(_("常量只能是文本、数字、布尔值或 None"))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) > MAX_ITEMS:
-            raise UnsafeExpression("text constant too long")
+            raise UnsafeExpression(_("文本常量过长"))
         if isinstance(node, ast.Name) and node.id.startswith("_"):
-            raise UnsafeExpression(f"name {node.id!r} is not allowed")
+            raise UnsafeExpression(_("不允许的名称：%(name)s") % {"name": node.id})
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-            raise UnsafeExpression("slices are not allowed")
+            raise UnsafeExpression(_("不允许切片"))
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in SAFE_FUNCS:
                 raise UnsafeExpression(
-                    "only the functions " + ", ".join(sorted(SAFE_FUNCS)) + " may be called"
+                    _("只能调用这些函数：%(funcs)s") % {"funcs": "、".join(sorted(SAFE_FUNCS))}
                 )
             if node.keywords:
-                raise UnsafeExpression("keyword arguments are not allowed")
+                raise UnsafeExpression(_("不允许关键字参数"))
             if any(isinstance(a, ast.Starred) for a in node.args):
-                raise UnsafeExpression("starred arguments are not allowed")
+                raise UnsafeExpression(_("不允许星号参数"))
     return tree  # type: ignore[return-value]
 
 
@@ -138,9 +140,9 @@ def _limit(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise ExpressionError(f"integer larger than {MAX_INT_BITS} bits")
+        raise ExpressionError(_("整数超过 %(n)d 位") % {"n": MAX_INT_BITS})
     if isinstance(value, (str, list, tuple, bytes)) and len(value) > MAX_ITEMS:
-        raise ExpressionError(f"result longer than {MAX_ITEMS} items")
+        raise ExpressionError(_("结果超过 %(n)d 项") % {"n": MAX_ITEMS})
     return value
 
 
@@ -153,7 +155,7 @@ def _size_ok(a: Any, b: Any) -> None:
             and not isinstance(k, bool)
             and len(seq) * max(k, 0) > MAX_ITEMS
         ):
-            raise ExpressionError(f"result longer than {MAX_ITEMS} items")
+            raise ExpressionError(_("结果超过 %(n)d 项") % {"n": MAX_ITEMS})
 
 
 class _Evaluator:
@@ -172,7 +174,7 @@ class _Evaluator:
             if node.id in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.id]
             if node.id not in self.names:
-                raise ExpressionError(f"unknown variable {node.id!r}")
+                raise ExpressionError(_("未知变量 %(name)s（unknown variable %(name)r）") % {"name": node.id})
             return self.names[node.id]
         if isinstance(node, ast.BoolOp):
             if isinstance(node.op, ast.And):
@@ -202,7 +204,7 @@ class _Evaluator:
             left, right = self.run(node.left), self.run(node.right)
             op = _BINOPS.get(type(node.op))
             if op is None:
-                raise UnsafeExpression(f"{type(node.op).__name__} is not allowed")
+                raise UnsafeExpression(_("不允许的运算：%(kind)s") % {"kind": type(node.op).__name__})
             if isinstance(node.op, ast.Mult):
                 _size_ok(left, right)
             if (
@@ -211,9 +213,9 @@ class _Evaluator:
                 and isinstance(right, (str, list, tuple))
                 and len(left) + len(right) > MAX_ITEMS
             ):
-                raise ExpressionError(f"result longer than {MAX_ITEMS} items")
+                raise ExpressionError(_("结果超过 %(n)d 项") % {"n": MAX_ITEMS})
             if isinstance(node.op, ast.Mod) and isinstance(left, str):
-                raise ExpressionError("string formatting is not allowed")
+                raise ExpressionError(_("不允许字符串格式化"))
             try:
                 return op(left, right)
             except (TypeError, ZeroDivisionError, OverflowError, ValueError) as exc:
@@ -239,11 +241,11 @@ class _Evaluator:
         if isinstance(node, ast.Subscript):
             container, key = self.run(node.value), self.run(node.slice)
             if not isinstance(container, (dict, list, tuple, str)):
-                raise ExpressionError("only lists, texts and mappings can be indexed")
+                raise ExpressionError(_("只能对列表、文本和映射取下标"))
             try:
                 return container[key]
             except (KeyError, IndexError, TypeError) as exc:
-                raise ExpressionError(f"no item {exc}") from None
+                raise ExpressionError(_("没有这一项：%(e)s") % {"e": exc}) from None
         if isinstance(node, ast.Call):
             assert isinstance(node.func, ast.Name)
             func = SAFE_FUNCS[node.func.id]
@@ -253,14 +255,14 @@ class _Evaluator:
                     not isinstance(arg, (str, int, float, bool, list, tuple, dict, type(None)))
                     and func is not _workdays_after
                 ):
-                    raise ExpressionError("unsupported argument type")
+                    raise ExpressionError(_("不支持的参数类型"))
             if func is str and args and isinstance(args[0], (int, float)):
                 _limit(args[0])
             try:
                 return func(*args)
             except (TypeError, ValueError, OverflowError) as exc:
                 raise ExpressionError(str(exc)) from None
-        raise UnsafeExpression(f"{type(node).__name__} is not allowed")
+        raise UnsafeExpression(_("不允许的写法：%(kind)s") % {"kind": type(node).__name__})
 
 
 def evaluate(source: str, names: Mapping[str, Any] | None = None) -> Any:
@@ -269,4 +271,4 @@ def evaluate(source: str, names: Mapping[str, Any] | None = None) -> Any:
     try:
         return _Evaluator(names or {}).run(tree)
     except RecursionError:
-        raise UnsafeExpression("expression nested too deeply") from None
+        raise UnsafeExpression(_("表达式嵌套过深")) from None
