@@ -71,3 +71,8 @@ def test_inbox_on_a_phone(phone_page: Any, live_server: Any, org: Any, start: An
     assert page.locator("#wf-inbox tbody tr").count() == 3
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert page.locator("#wf-inbox tbody tr.tb-wf-row-urgent-1").count() == 1
+    # the item page with its operations fits the phone too
+    item = WorkItem.objects.filter(assignee=org.clerk, status="open").first()
+    page.goto(f"{live_server.url}/workflow/items/{item.pk}/")
+    page.get_by_role("button", name="提交").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
