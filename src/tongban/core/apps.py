@@ -23,7 +23,12 @@ class CoreConfig(AppConfig):
         )
         nav.register(
             nav.NavItem(
-                key="calendar", label=_("工作日历"), url_name="core:calendar", icon="bi-calendar3", order=80
+                key="calendar",
+                label=_("工作日历"),
+                url_name="core:calendar",
+                icon="bi-calendar3",
+                section=_("常用"),
+                order=420,
             )
         )
         nav.register(
@@ -32,7 +37,8 @@ class CoreConfig(AppConfig):
                 label=_("审计日志"),
                 url_name="core:audit_log",
                 icon="bi-journal-text",
-                order=90,
+                section=_("系统管理"),
+                order=950,
                 visible=_is_audit_admin,
             )
         )

@@ -42,7 +42,7 @@ class NoticesConfig(AppConfig):
                 url_name="notices:list",
                 icon="bi-megaphone",
                 section=_("公文办理"),
-                order=30,
+                order=230,
                 badge=lambda user: selectors.unread_count(user=user),
             )
         )

@@ -54,7 +54,8 @@ class NotifyConfig(AppConfig):
                 label=_("消息通知"),
                 url_name="notify:list",
                 icon="bi-bell",
-                order=5,
+                section=_("常用"),
+                order=400,
                 badge=lambda user: selectors.unread_count(user=user),
             )
         )

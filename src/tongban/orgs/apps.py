@@ -65,7 +65,8 @@ class OrgsConfig(AppConfig):
                 label=_("通讯录"),
                 url_name="orgs:addressbook",
                 icon="bi-journal-bookmark",
-                order=20,
+                section=_("常用"),
+                order=410,
             )
         )
         nav.register(

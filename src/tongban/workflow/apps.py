@@ -51,13 +51,13 @@ class WorkflowConfig(AppConfig):
         ):
             nav.register(
                 nav.NavItem(
-                    # all at order 1 (notify's bell is 5): the key keeps the five together in order
+                    # the 公文办理 section comes first (orders 100–299); the key keeps the boxes in order
                     key=f"workflow_{order}{box}",
                     label=selectors.BOXES[box],
                     url_name=f"workflow:{box}",
                     icon=icon,
                     section=section,
-                    order=1,
+                    order=100,
                     visible=staff,
                     badge=selectors.nav_badge(box) if box in ("todo", "toread") else None,
                 )
@@ -69,7 +69,7 @@ class WorkflowConfig(AppConfig):
                 url_name="workflow:delegations",
                 icon="bi-person-check",
                 section=section,
-                order=1,
+                order=100,
                 visible=staff,
             )
         )
