@@ -18,9 +18,17 @@ def test_openapi_document_lists_every_router_and_documents_401(client):
     paths = doc["paths"]
     for path in ("/api/v1/me", "/api/v1/calendar/add", "/api/v1/org/tree", "/api/v1/addressbook"):
         assert path in paths, path
+    for path in ("/api/v1/workflow/inbox/{box}", "/api/v1/documents/", "/api/v1/incoming/", "/api/v1/notices/"):
+        assert path in paths, path
+    anonymous = []
     for path, operations in paths.items():
         for method, op in operations.items():
+            if op.get("security") == [] or ("security" not in op and not doc.get("security")):
+                anonymous.append(f"{method.upper()} {path}")  # public on purpose (auth=None)
+                continue
             assert "401" in op["responses"], f"{method.upper()} {path} does not document 401"
+    # the only public endpoint: anyone may check a sealed PDF (GB/T 33481 electronic seals)
+    assert anonymous == ["POST /api/v1/seals/verify"]
 
 
 def test_docs_page_loads_nothing_from_the_internet(client_in):
