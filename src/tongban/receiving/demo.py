@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.core.demo import DemoContext
-from tongban.documents.models import Document, Recipient
+from tongban.documents.models import Document, NumberSeries, Recipient
+from tongban.documents.services import number_assign
 from tongban.identity.models import User
 from tongban.orgs.models import RoleGrant, Unit
 from tongban.receiving import services
@@ -19,7 +20,8 @@ from tongban.receiving.models import IncomingDocument
 PREFIX = "【演示】"
 
 ISSUED = [
-    # title, issuing unit, 发文字号, recipients (main, cc), target state at 财政局
+    # title, issuing unit, 发文字号 as printed in earlier demos (only its series prefix is used: the
+    # number itself comes from the numbering service), recipients (main, cc), target state at 财政局
     (
         "关于做好2026年度预算执行工作的通知",
         "政府办",
@@ -107,6 +109,8 @@ def _issue_and_run(
     people: dict[str, Any],
 ) -> None:
     now = timezone.now()
+    sender = people["zfclerk"] if unit.short_name == "政府办" else people["czclerk"]
+    series = NumberSeries.objects.filter(county_id=unit.county_id, prefix=number.split("〔")[0]).first()
     doc = Document.objects.create(
         county_id=unit.county_id,
         unit=unit,
@@ -114,8 +118,7 @@ def _issue_and_run(
         title=PREFIX + title,
         doc_type="请示" if "请示" in title else "通知",
         direction="up" if "请示" in title else "down",
-        doc_number=number,
-        status="issued",
+        status="signed",
         main_to="、".join(units[n].name for n in main),
         cc_text="、".join(units[n].name for n in cc),
         body_html=(
@@ -129,9 +132,13 @@ def _issue_and_run(
         printer_organ=unit.name,
         printed_date=timezone.localdate(),
     )
+    # numbered like any document (unique and gapless in its series), then issued
+    if series is not None:
+        number_assign(document=doc, actor=sender, series=series)
+    Document.objects.filter(pk=doc.pk).update(status="issued")
+    doc.refresh_from_db()
     recipients = [Recipient.objects.create(document=doc, kind="main", unit=units[n]) for n in main]
     recipients += [Recipient.objects.create(document=doc, kind="cc", unit=units[n]) for n in cc]
-    sender = people["zfclerk"] if unit.short_name == "政府办" else people["czclerk"]
     services.distribute(document=doc, recipients=recipients, actor=sender)
     if state == "pending":
         return
