@@ -684,12 +684,16 @@ def document_seal(*, document: Document, actor: Any) -> Document:
         raise TongbanError("documents.not_sealable", _("公文编号后才能用印。"))
     if not _may_number(actor, doc.unit):
         raise PermissionDenied("documents.not_clerk", _("只有本单位文书或办公室主任可以用印。"))
+    if doc.printed_date is None:
+        # 印发日期 (第九条 (十七)) is printed in the colophon of the sealed copy: the day it is
+        # sealed for printing, unless the clerk set one
+        doc.printed_date = timezone.localdate()
     signed = _render_sealed(doc, actor)
     name = f"{doc.pk}-{hashlib.sha256(signed).hexdigest()[:12]}.pdf"
     doc.sealed_pdf.save(name, ContentFile(signed), save=False)
     doc.sealed_at = timezone.now()
     doc.status = DocStatus.SEALED
-    doc.save(update_fields=["sealed_pdf", "sealed_at", "status", "updated_at"])
+    doc.save(update_fields=["sealed_pdf", "sealed_at", "printed_date", "status", "updated_at"])
     audit.record(
         "documents.sealed",
         actor=actor,

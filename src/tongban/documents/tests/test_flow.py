@@ -173,7 +173,18 @@ def test_full_route_with_countersign_return_and_issue(sealable: World) -> None:
         assert doc.status == DocStatus.SEALED and doc.sealed_pdf
         from tongban.seals import services as seal_services
 
-        assert seal_services.verify_pdf(doc.sealed_pdf.read()).status == "valid"
+        doc.sealed_pdf.seek(0)
+        sealed = doc.sealed_pdf.read()
+        assert seal_services.verify_pdf(sealed).status == "valid"
+        # the colophon of the sealed copy carries 印发机关 and 印发日期 (第九条 (十七))
+        import io
+
+        import pypdf
+
+        from tongban.documents.rules import chinese_date
+
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(sealed)).pages).replace(" ", "")
+        assert doc.printed_date and f"{chinese_date(doc.printed_date)}印发" in text
         services.step_submit(item=_item(doc, u["zfb_clerk"]), actor=u["zfb_clerk"])
         doc.refresh_from_db()
         assert doc.status == DocStatus.ISSUED and doc.issued_at and doc.printed_date
