@@ -314,5 +314,9 @@ LOGGING = {
         "apscheduler": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        # SpiffWorkflow logs every task state change at INFO ("spiff.task …", "spiff.workflow …")
+        "spiff": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
