@@ -959,9 +959,17 @@ def step_submit(*, item: Any, actor: Any, opinion: str = "", data: dict[str, Any
 
 
 def on_workflow_event(event: str, instance: Any, item: Any) -> None:
-    """Workflow listener: a return to a step before 签发 un-signs the document."""
+    """Workflow listener: a 密级 document reaches only its named readers — a step, 转办, 加签 or
+    抄送 to anybody else is refused and rolls back; a return to a step before 签发 un-signs it."""
     if getattr(instance, "subject_type", "") != SUBJECT_TYPE or item is None or event != "item_opened":
         return
+    if item.assignee_id is not None:
+        doc = Document.objects.filter(pk=instance.subject_id).only("pk", "secrecy").first()
+        if doc is not None and doc.secrecy and not doc.named_readers.filter(pk=item.assignee_id).exists():
+            raise PermissionDenied(
+                "documents.classified_route",
+                _("密级公文只能交由知悉人员办理或阅知，请先将其列为知悉人员。"),
+            )
     if step_of(item) in {
         rules.STEP_DRAFT,
         rules.STEP_DEPT_REVIEW,

@@ -308,3 +308,28 @@ def test_documents_are_indexed_for_search_and_filtered_by_visibility(
     with django_capture_on_commit_callbacks(execute=True):
         services.document_withdraw(document=doc, actor=world.users["zfb_clerk"], reason="不发了")
     assert search_selectors.search(user=world.users["zfb_clerk"], q="森林防火").hits == []
+
+
+def test_classified_cannot_be_copied_or_transferred_to_unnamed_people(world: World) -> None:
+    from tongban.workflow import services as wf
+    from tongban.workflow.models import WorkItem
+
+    u = world.users
+    doc = _new(world, secrecy="秘密", named_readers=[])
+    services.document_update(
+        document=doc, actor=u["zfb_clerk"], data={"named_readers": [u["zfb_clerk"].pk, u["zfb_head"].pk]}
+    )
+    services.step_submit(
+        item=_item(doc, u["zfb_clerk"]), actor=u["zfb_clerk"], data={"next_assignees": [u["zfb_head"].pk]}
+    )
+    doc.refresh_from_db()
+    before = WorkItem.objects.count()
+    with pytest.raises(PermissionDenied) as exc:
+        wf.copy_for_reading(instance=doc.instance, actor=u["zfb_head"], users=[u["staff"]], note="请阅")
+    assert exc.value.code == "documents.classified_route"
+    with pytest.raises(PermissionDenied):
+        wf.item_transfer(item=_item(doc, u["zfb_head"]), actor=u["zfb_head"], to_user=u["staff"], opinion="")
+    assert WorkItem.objects.count() == before  # nothing was opened for the unnamed person
+    assert not WorkItem.objects.filter(assignee=u["staff"]).exists()
+    # a named reader may be given it to read
+    wf.copy_for_reading(instance=doc.instance, actor=u["zfb_head"], users=[u["zfb_clerk"]], note="请阅")
