@@ -42,6 +42,8 @@ class SearchEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["county", "-date", "-id"], name="search_entry_county_date"),
+            models.Index(fields=["county", "year", "-date", "-id"], name="search_entry_year_date"),
+            models.Index(fields=["unit", "-date", "-id"], name="search_entry_unit_date"),
         ]
 
     def __str__(self) -> str:

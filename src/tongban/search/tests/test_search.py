@@ -138,7 +138,9 @@ def test_scanning_windows_and_capped_total(county, accounts, units, memo_kind, m
     res = selectors.search(user=clerk, q="督查")
     assert res.total == 20 and not res.capped
     assert [h.object_id for h in res.hits] == list(range(60, 0, -3))
-    monkeypatch.setattr(selectors, "WINDOWS", (6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6))
+    monkeypatch.setattr(selectors, "FIRST_WINDOW", 6)
+    monkeypatch.setattr(selectors, "MIN_WINDOW", 6)
+    monkeypatch.setattr(selectors, "SCAN_BUDGET", 100)
     monkeypatch.setattr(selectors, "COUNT_SCAN", 6)
     monkeypatch.setattr(selectors, "PER_PAGE", 2)
     first = selectors.search(user=clerk, q="督查", per_page=2)
