@@ -33,8 +33,14 @@ def _login(page, live_server, user) -> None:
     )
 
 
-def test_incoming_document_from_signing_to_archive(page, live_server, issue, units, people):
-    doc = issue(title="关于做好年度预算执行工作的通知")
+def test_issued_document_is_received_handled_and_archived(page, live_server, units, people):
+    """The issue's whole chain: 政府办 drafts, returns once, 财政局 countersigns, the county leader
+    signs, it is numbered, sealed and issued (documents' browser flow); then 财政局 receives,
+    handles and archives it here."""
+    from tongban.documents.tests.test_browser import outgoing_to_issue
+
+    title = "关于做好2026年春节期间安全生产工作的通知"
+    doc = outgoing_to_issue(page, live_server, title=title)
     incoming = IncomingDocument.objects.get(source=doc, unit=units["财政局"])
     base = live_server.url
     detail = f"{base}/incoming/{incoming.pk}/"
@@ -42,9 +48,10 @@ def test_incoming_document_from_signing_to_archive(page, live_server, issue, uni
     # 文书 signs for it from the 待签收 list and registers it
     _login(page, live_server, people["czclerk"])
     page.goto(f"{base}/incoming/?tab=pending")
-    page.get_by_role("link", name="关于做好年度预算执行工作的通知").click()
+    page.get_by_role("link", name=title).click()
     page.wait_for_url(detail)
-    assert "请认真做好预算执行工作" in page.locator("#rc-source").inner_text()
+    assert "春节将至" in page.locator("#rc-source").inner_text()
+    assert doc.doc_number in page.locator("body").inner_text()
     page.fill("#rc-sign input[name=copies]", "2")
     page.click("#rc-sign-btn")
     page.wait_for_selector("#rc-step-register")
