@@ -223,15 +223,16 @@ def _estimate(qs: QuerySet[SearchEntry]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def _order(qs: QuerySet[SearchEntry]) -> QuerySet[SearchEntry]:
-    """Newest first (date, id). On PostgreSQL a rare word is sorted from the GIN matches (the
-    ``date + 0`` key keeps the planner off the date index; same order), a common one walks the
-    date index."""
+def _order(qs: QuerySet[SearchEntry]) -> tuple[QuerySet[SearchEntry], bool]:
+    """Newest first (date, id), and whether to read the whole budget at once. On PostgreSQL a
+    rare word is sorted from the GIN matches (the ``date + 0`` key keeps the planner off the date
+    index; same order) — every match is read anyway, so the budget comes in one query; a common
+    word walks the date index window by window."""
     if connection.vendor == "postgresql" and _estimate(qs) <= BITMAP_MAX:
         table = connection.ops.quote_name(SearchEntry._meta.db_table)
         by_date = RawSQL(f'{table}."date" + 0', [], output_field=DateField())  # noqa: S611
-        return qs.order_by(by_date.desc(), "-id")
-    return qs.order_by("-date", "-id")
+        return qs.order_by(by_date.desc(), "-id"), True
+    return qs.order_by("-date", "-id"), False
 
 
 def _int(value: Any) -> int | None:
@@ -264,7 +265,9 @@ def search(
         qs = qs.filter(year=y)
     if (u := _int(unit_id)) is not None:
         qs = qs.filter(unit_id=u)
-    ordered = _order(_match(qs, terms)).values_list("id", "kind", "object_id")
+    ordered_qs, at_once = _order(_match(qs, terms))
+    ordered = ordered_qs.values_list("id", "kind", "object_id")
+    prefetched = list(ordered[:SCAN_BUDGET]) if at_once else None
     kinds = {k.kind: k for k in _kinds(kind or None)}
     visible: dict[str, Any] = {}  # each kind's visible_ids(user), made once per search
     need = number * per_page + 1
@@ -273,9 +276,13 @@ def search(
     exhausted = False
     size = FIRST_WINDOW
     while size > 0:
-        chunk = list(ordered[scanned : scanned + size])
+        if prefetched is not None:
+            chunk = prefetched[scanned : scanned + size]
+            exhausted = scanned + size >= len(prefetched) and len(prefetched) < SCAN_BUDGET
+        else:
+            chunk = list(ordered[scanned : scanned + size])
+            exhausted = len(chunk) < size
         scanned += len(chunk)
-        exhausted = len(chunk) < size
         by_kind: dict[str, list[int]] = {}
         for _id, k, oid in chunk:
             by_kind.setdefault(k, []).append(oid)
