@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError, connection
 from django.db.models import BooleanField, DateField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -214,7 +215,10 @@ BITMAP_MAX = 25_000
 
 def _estimate(qs: QuerySet[SearchEntry]) -> int:
     """The planner's estimate of the number of rows ``qs`` matches (EXPLAIN, not run)."""
-    sql, params = qs.order_by().values("id").query.sql_with_params()
+    try:
+        sql, params = qs.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # e.g. nothing the user may search
+        return 0
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cur.fetchone()[0]

@@ -32,14 +32,13 @@ def units(county: County) -> dict[str, Unit]:
 
 
 # Visibility of the test kind: who may see which object ids (object ids are set by each test).
-# The kind's objects are units (any model would do): ``visible_ids`` returns a QuerySet of the
-# model's pks, as domains do.
+# A plain set here (object ids need not exist anywhere); domains return a QuerySet of pks —
+# that path is tested with ``unit_kind`` and through the documents (test_bulk_seed).
 GRANTS: dict[int, set[int]] = {}
 
 
 def _visible(user: Any) -> Any:
-    ids = [oid for oid, users in GRANTS.items() if user.pk in users]
-    return Unit.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    return {oid for oid, users in GRANTS.items() if user.pk in users}
 
 
 @pytest.fixture
@@ -49,3 +48,19 @@ def memo_kind() -> Iterator[dict[int, set[int]]]:
     yield GRANTS
     registry.unregister_kind(KIND)
     GRANTS.clear()
+
+
+UNIT_KIND = "tests.unit"
+
+
+@pytest.fixture
+def unit_kind() -> Iterator[dict[int, set[int]]]:
+    """A kind whose objects are units and whose visible_ids is a QuerySet of their pks."""
+    grants: dict[int, set[int]] = {}
+
+    def visible(user: Any) -> Any:
+        return Unit.objects.filter(pk__in=[o for o, users in grants.items() if user.pk in users]).values("pk")
+
+    registry.register_kind(UNIT_KIND, "单位", visible_ids=visible, url=lambda pk: f"/units/{pk}/")
+    yield grants
+    registry.unregister_kind(UNIT_KIND)

@@ -150,3 +150,18 @@ def test_scanning_windows_and_capped_total(county, accounts, units, memo_kind, m
     assert [h.object_id for h in second.hits] == [54, 51]
     last = selectors.search(user=clerk, q="督查", page=10, per_page=2)
     assert [h.object_id for h in last.hits] == [6, 3] and not last.capped and last.total == 20
+
+
+def test_queryset_visibility_of_a_kind(county, accounts, units, unit_kind) -> None:
+    from tongban.search.tests.conftest import UNIT_KIND
+
+    clerk = accounts["clerk"]
+    for short in ("政府办", "财政局", "民政局"):
+        u = units[short]
+        services.index_upsert(
+            kind=UNIT_KIND, object_id=u.pk, county=county, unit_id=u.pk, title=f"{short}工作规则"
+        )
+    unit_kind.update({units["政府办"].pk: {clerk.pk}, units["民政局"].pk: {clerk.pk}})
+    res = selectors.search(user=clerk, q="工作规则")
+    assert sorted(h.object_id for h in res.hits) == sorted([units["政府办"].pk, units["民政局"].pk])
+    assert all(h.url == f"/units/{h.object_id}/" for h in res.hits)
