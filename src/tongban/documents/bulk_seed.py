@@ -170,6 +170,7 @@ class Progress:
         self.total, self.out, self.label = max(1, total), out, label
         self.started = time.perf_counter()
         self.last = 0.0
+        self.shown = 0
 
     def update(self, done: int, *, force: bool = False) -> None:
         if self.out is None:
@@ -177,7 +178,7 @@ class Progress:
         now = time.perf_counter()
         if not force and now - self.last < 0.25 and done < self.total:
             return
-        self.last = now
+        self.last, self.shown = now, done
         elapsed = max(1e-6, now - self.started)
         rate = done / elapsed
         left = (self.total - done) / rate if rate > 0 else 0
@@ -191,7 +192,8 @@ class Progress:
 
     def finish(self) -> None:
         if self.out is not None:
-            self.update(self.total, force=True)
+            if self.shown < self.total:
+                self.update(self.total, force=True)
             self.out.write("\n")
             self.out.flush()
 
