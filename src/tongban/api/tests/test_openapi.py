@@ -18,7 +18,12 @@ def test_openapi_document_lists_every_router_and_documents_401(client):
     paths = doc["paths"]
     for path in ("/api/v1/me", "/api/v1/calendar/add", "/api/v1/org/tree", "/api/v1/addressbook"):
         assert path in paths, path
-    for path in ("/api/v1/workflow/inbox/{box}", "/api/v1/documents/", "/api/v1/incoming/", "/api/v1/notices/"):
+    for path in (
+        "/api/v1/workflow/inbox/{box}",
+        "/api/v1/documents/",
+        "/api/v1/incoming/",
+        "/api/v1/notices/",
+    ):
         assert path in paths, path
     anonymous = []
     for path, operations in paths.items():
