@@ -36,7 +36,7 @@ lint: install
 	$(VENV)/bin/mypy
 
 bench: install
-	$(PY) bench/run.py
+	TONGBAN_BENCH_DATABASE_URL=$(TONGBAN_BENCH_DATABASE_URL) $(PY) bench/run.py
 
 ## make messages: refresh locale/en/LC_MESSAGES/django.po from the sources and compile django.mo (commit both).
 MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'static/*' --ignore 'var/*' --ignore '*/tests/*' --ignore 'bench/*'
