@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from tongban.archive.models import Retention as ArchiveRetention
 from tongban.core import audit
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.documents import hooks, rules, selectors
@@ -65,7 +65,7 @@ ELEMENT_FIELDS = (
     "cc_text",
     "printer_organ",
 )
-RETENTIONS = {"permanent": gettext_lazy("永久"), "30y": gettext_lazy("30年"), "10y": gettext_lazy("10年")}
+RETENTIONS = dict(ArchiveRetention.choices)  # 保管期限, defined once by the archive
 
 
 def _max_attachment_bytes() -> int:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongban.archive import models as archive_models
+
 
 class IncomingStatus(models.TextChoices):
     PENDING = "pending", _("待签收")
@@ -33,10 +35,8 @@ class Handling(models.TextChoices):
     READ = "read", _("阅知件")
 
 
-class Retention(models.TextChoices):
-    PERMANENT = "permanent", _("永久")
-    Y30 = "30y", _("30年")
-    Y10 = "10y", _("10年")
+# 保管期限: the archive's one definition (re-exported here for forms and services)
+Retention = archive_models.Retention
 
 
 class IncomingDocument(models.Model):
