@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tongban.archive import models as archive_models
+from tongban.documents.models import Recipient
 
 
 class IncomingStatus(models.TextChoices):
@@ -23,9 +24,8 @@ class IncomingStatus(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
-class RecipientKind(models.TextChoices):
-    MAIN = "main", _("主送")
-    CC = "cc", _("抄送")
+# 主送/抄送: as on the sending document's recipients
+RecipientKind = Recipient.Kind
 
 
 class Handling(models.TextChoices):
