@@ -89,9 +89,15 @@ def _count_queries(user: Any) -> int:
 
     c = _client(user)
     c.get(reverse("workflow:todo"))  # warm caches (session, definitions)
-    with CaptureQueriesContext(connection) as ctx:
-        assert c.get(reverse("workflow:todo")).status_code == 200
-    return len(ctx.captured_queries)
+    counts = []
+    # the fewest of two requests: time-driven housekeeping (the session's idle deadline is
+    # rewritten at most once a minute, cached policies expire) adds queries to one request now and
+    # then, while rows that cost queries would add them to every request
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(reverse("workflow:todo")).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    return min(counts)
 
 
 def test_inbox_selector_query_count(org: Any, start: Any, django_assert_num_queries: Any) -> None:
