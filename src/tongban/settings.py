@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "tongban.documents",
     "tongban.receiving",
     "tongban.notices",
+    "tongban.approvals",
+    "tongban.supervision",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tongban.identity.middleware.SecurityPolicyMiddleware",
+    "tongban.identity.public.PublicAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -15,6 +15,11 @@ urlpatterns = [
     path("documents/", include("tongban.documents.urls")),
     path("incoming/", include("tongban.receiving.urls")),
     path("notices/", include("tongban.notices.urls")),
+    path("approvals/", include("tongban.approvals.urls")),
+    path("supervision/", include("tongban.supervision.urls")),
+    # 网上办事大厅: the public side (citizens and enterprises; no staff login)
+    path("ban/", include("tongban.approvals.public_urls")),
+    path("ban/complaints/", include("tongban.supervision.public_urls")),
     path("", include("tongban.core.urls")),
 ]
 if settings.DEBUG:

@@ -10,17 +10,18 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
+from tongban.api import approvals_cases, approvals_catalogue, approvals_public, notify, supervision_complaints
 from tongban.api import archive as archive_api
 from tongban.api import calendar as calendar_api
 from tongban.api import documents as documents_api
 from tongban.api import identity as identity_api
 from tongban.api import notices as notices_api
-from tongban.api import notify
 from tongban.api import orgs as orgs_api
 from tongban.api import receiving as receiving_api
 from tongban.api import render as render_api
 from tongban.api import seals as seals_api
 from tongban.api import search as search_api
+from tongban.api import supervision as supervision_api
 from tongban.api import workflow as workflow_api
 from tongban.core.errors import TongbanError
 from tongban.identity.api_auth import ApiTokenAuth
@@ -45,6 +46,13 @@ api.add_router("/search/", search_api.router)
 api.add_router("/seals/", seals_api.router)
 api.add_router("/render/", render_api.router)
 api.add_router("/notices/", notices_api.router)
+# Approvals: the catalogue (staff), cases (staff), and the public side (/public/: anonymous
+# catalogue and progress lookup; the applicant's own cases with a public-account session).
+api.add_router("/approvals/", approvals_catalogue.router)
+api.add_router("/cases/", approvals_cases.router)
+api.add_router("/public/", approvals_public.router)
+api.add_router("/supervision/", supervision_api.router)
+api.add_router("/", supervision_complaints.router)
 
 
 @api.exception_handler(TongbanError)

@@ -158,3 +158,76 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class PublicAccountKind(models.TextChoices):
+    PERSON = "person", _("个人")
+    ENTERPRISE = "enterprise", _("法人（企业）")
+
+
+class PublicAccount(models.Model):
+    """A citizen's or an enterprise's account on the public side (网上办事): separate from staff
+    accounts (:class:`User`) — it has its own table, its own session key and never a ``request.user``,
+    so it cannot reach a staff page.
+
+    A person logs in by mobile number; an enterprise by its unified social credit code
+    (统一社会信用代码, GB 32100-2015) with the mobile number of its contact person. The password is
+    hashed by Django's hashers (argon2)."""
+
+    kind = models.CharField(_("账户类型"), max_length=16, choices=PublicAccountKind.choices)
+    phone = models.CharField(_("手机号码"), max_length=20, db_index=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
+    name = models.CharField(_("姓名或单位名称"), max_length=128)
+    id_number = models.CharField(_("身份证件号码"), max_length=32, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    password = models.CharField(_("密码"), max_length=128)
+    is_active = models.BooleanField(_("有效"), default=True)
+    phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+    last_login = models.DateTimeField(_("最近登录"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办事账户")
+        verbose_name_plural = _("办事账户")
+        ordering = ["id"]
+        constraints = [
+            # A person: one account per mobile number. An enterprise: one per credit code.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(kind="person"),
+                name="identity_publicaccount_person_phone",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=models.Q(kind="enterprise"),
+                name="identity_publicaccount_enterprise_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def login_name(self) -> str:
+        return self.credit_code if self.kind == PublicAccountKind.ENTERPRISE else self.phone
+
+
+class PublicPhoneCode(models.Model):
+    """A one-time SMS verification code for registering or resetting a public account's password.
+    Only its hash is kept; it expires after 10 minutes and allows 5 attempts."""
+
+    phone = models.CharField(_("手机号码"), max_length=20, db_index=True)
+    purpose = models.CharField(_("用途"), max_length=16)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"

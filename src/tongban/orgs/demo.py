@@ -269,6 +269,10 @@ DEMO_ACCOUNTS = [
     ("财政局文书", "czclerk", "", "财政局", "", "文书", "clerk"),
     ("县领导", "countyleader", "", "县政府", "", "副县长", "county_leader"),
     ("监察员", "supervisor", "", "纪委监委", "第一监督检查室", "监察员", "supervisor"),
+    ("审批人员", "handler", "", "市场监管局", "", "科员", "case_handler"),
+    ("审批单位负责人", "scjleader", "", "市场监管局", "", "局长", "unit_leader"),
+    ("窗口人员", "window", "", "政务服务中心", "窗口服务股", "窗口人员", "window_clerk"),
+    ("事项管理员", "catalogue", "", "行政审批局", "", "科员", "catalogue_admin"),
 ]
 
 

@@ -160,6 +160,9 @@ class BusinessRole(models.TextChoices):
     UNIT_LEADER = "unit_leader", _("单位领导")
     COUNTY_LEADER = "county_leader", _("县领导")
     SUPERVISOR = "supervisor", _("监察员")
+    CASE_HANDLER = "case_handler", _("审批人员")
+    WINDOW_CLERK = "window_clerk", _("窗口人员")
+    CATALOGUE_ADMIN = "catalogue_admin", _("事项管理员")
 
 
 class RoleGrant(models.Model):

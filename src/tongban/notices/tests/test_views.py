@@ -66,7 +66,7 @@ def test_publish_form_refuses_a_bad_attachment_and_saves_nothing(client, account
         },
     )
     assert resp.status_code == 200
-    assert "不支持的附件类型" in resp.content.decode()
+    assert "不支持的文件类型" in resp.content.decode()
     assert Notice.objects.count() == 0 and not Notification.objects.exists()
 
 

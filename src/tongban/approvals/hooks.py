@@ -1,0 +1,22 @@
+"""Extension points of the approvals domain for the domains above it (supervision).
+
+``register_case_listener(fn)``: ``fn(case, event)`` runs inside the transaction of every clock
+event (tongban.approvals.clock.record_event), after the case's dates were refreshed. Raising
+refuses the operation. Supervision uses it to re-light the case and record anomalies at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+CaseListener = Callable[[Any, Any], None]
+_LISTENERS: dict[str, CaseListener] = {}
+
+
+def register_case_listener(key: str, fn: CaseListener) -> None:
+    _LISTENERS[key] = fn
+
+
+def case_event(case: Any, event: Any) -> None:
+    for fn in list(_LISTENERS.values()):
+        fn(case, event)

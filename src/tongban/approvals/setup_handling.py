@@ -1,0 +1,5 @@
+"""Wiring of the handling part (called from ApprovalsConfig.ready)."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Wiring of the watch part (called from SupervisionConfig.ready)."""
+
+
+def ready() -> None:
+    pass
