@@ -196,7 +196,9 @@ def new_case(
             account=account,
             applicant_kind="person" if account is None or account.kind == "person" else "enterprise",
             applicant_name=account.name if account else "张明",
-            applicant_id_number=(account.credit_code or account.id_number) if account else "330102198001011234",
+            applicant_id_number=(account.credit_code or account.id_number)
+            if account
+            else "330102198001011234",
             applicant_phone=account.phone if account else "13800000001",
             title=fields.pop("title", item.name),
             received_at=at,

@@ -17,4 +17,8 @@ def test_case_received_friday_before_spring_festival_2025_has_its_window_on_the_
     assert case.preaccept_due == date(2025, 2, 7)
     case = testing.event(case, EventKind.ACCEPTED, datetime(2025, 1, 24, 15, 0))
     assert (case.due_committed, case.due_statutory) == (date(2025, 2, 7), date(2025, 2, 27))
-    assert (case.warn_on, case.yellow_on, case.red_on) == (date(2025, 2, 5), date(2025, 2, 8), date(2025, 2, 12))
+    assert (case.warn_on, case.yellow_on, case.red_on) == (
+        date(2025, 2, 5),
+        date(2025, 2, 8),
+        date(2025, 2, 12),
+    )
