@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.core.context_processors.shell",
+                "tongban.identity.public.context",
             ],
         },
     }
@@ -245,6 +246,8 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("TONGBAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("TONGBAN_FROM_EMAIL", "tongban@localhost")
+# The county approval office (its short name): its 事项管理员 publish the service catalogue.
+TONGBAN_APPROVAL_OFFICE = os.environ.get("TONGBAN_APPROVAL_OFFICE", "行政审批局")
 TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "tongban.notify.sms.FileSmsBackend")
 TONGBAN_SMS_FILE = VAR_DIR / "sms.log"
 TONGBAN_SMS_SIGNATURE = os.environ.get("TONGBAN_SMS_SIGNATURE", "通办")  # 【签名】 carriers require

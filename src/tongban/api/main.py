@@ -10,7 +10,14 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
-from tongban.api import approvals_cases, approvals_catalogue, approvals_public, notify, supervision_complaints
+from tongban.api import (
+    approvals_cases,
+    approvals_catalogue,
+    approvals_guide,
+    approvals_public,
+    notify,
+    supervision_complaints,
+)
 from tongban.api import archive as archive_api
 from tongban.api import calendar as calendar_api
 from tongban.api import documents as documents_api
@@ -50,6 +57,7 @@ api.add_router("/notices/", notices_api.router)
 # catalogue and progress lookup; the applicant's own cases with a public-account session).
 api.add_router("/approvals/", approvals_catalogue.router)
 api.add_router("/cases/", approvals_cases.router)
+api.add_router("/public/catalogue/", approvals_guide.router)
 api.add_router("/public/", approvals_public.router)
 api.add_router("/supervision/", supervision_api.router)
 api.add_router("/", supervision_complaints.router)

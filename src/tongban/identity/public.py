@@ -113,3 +113,10 @@ def public_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    """Template context processor: ``public_account`` on the public side's pages (/ban/)."""
+    if not request.path.startswith("/ban/"):
+        return {}
+    return {"public_account": current(request)}
