@@ -1,0 +1,231 @@
+"""Reads of the watch part, already filtered for the actor.
+
+Supervisors (监察员, a RoleGrant ``supervisor``) see every case, anomaly and notice of their
+county; a unit's heads (单位领导, 办公室主任) see their unit's rectification notices only. The
+dashboard reads aggregates (GROUP BY over the open cases, the partial index approvals_case_open),
+so its cost does not grow with the closed cases."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongban.approvals.models import Case, Light
+from tongban.core import clock as core_clock
+from tongban.core.errors import NotFound, PermissionDenied
+from tongban.orgs.models import BusinessRole, County, RoleGrant, Unit
+from tongban.supervision.models import (
+    Anomaly,
+    AnomalyStatus,
+    LightChange,
+    Rectification,
+    RectificationStatus,
+)
+
+LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.WARNING, Light.GREEN, Light.NONE]
+HEAD_ROLES = (BusinessRole.UNIT_LEADER, BusinessRole.OFFICE_HEAD)
+
+
+def _uid(user: Any) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    return getattr(user, "pk", None)
+
+
+def supervisor_county(user: Any) -> County | None:
+    uid = _uid(user)
+    if uid is None:
+        return None
+    grant = (
+        RoleGrant.objects.filter(user_id=uid, role=BusinessRole.SUPERVISOR, unit__is_active=True)
+        .select_related("county")
+        .first()
+    )
+    return grant.county if grant is not None else None
+
+
+def is_supervisor(user: Any) -> bool:
+    return supervisor_county(user) is not None
+
+
+def access_supervisor(user: Any) -> County:
+    """The county ``user`` supervises, or PermissionDenied (only 监察员)."""
+    county = supervisor_county(user)
+    if county is None:
+        raise PermissionDenied("supervision.not_supervisor", _("只有监察员可以使用电子监察。"))
+    return county
+
+
+def head_unit_ids(user: Any) -> list[int]:
+    uid = _uid(user)
+    if uid is None:
+        return []
+    return list(
+        RoleGrant.objects.filter(user_id=uid, role__in=HEAD_ROLES, unit__is_active=True)
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def open_rectifications_for_unit_head(user: Any) -> int:
+    units = head_unit_ids(user)
+    if not units:
+        return 0
+    return Rectification.objects.filter(unit_id__in=units, status=RectificationStatus.ISSUED).count()
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+def _day_start(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def dashboard(county: County, *, oldest: int = 10) -> dict[str, Any]:
+    """The real-time figures: open cases by light, by department (and light), the oldest open
+    cases, today's light changes, open anomalies and notices. A constant number of queries."""
+    open_cases = Case.objects.filter(is_open=True, county=county)
+    by_light = {light: 0 for light in LIGHT_ORDER}
+    for row in open_cases.order_by().values("light").annotate(n=Count("id")):
+        by_light[row["light"]] = row["n"]
+    per_unit: dict[int, dict[str, int]] = {}
+    for row in open_cases.order_by().values("unit_id", "light").annotate(n=Count("id")):
+        per_unit.setdefault(row["unit_id"], {}).setdefault(row["light"], 0)
+        per_unit[row["unit_id"]][row["light"]] += row["n"]
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=per_unit).order_by("sort", "id")}
+    departments = []
+    for uid, unit in units.items():
+        counts = per_unit[uid]
+        departments.append(
+            {
+                "unit_id": uid,
+                "unit": unit.short_name or unit.name,
+                "total": sum(counts.values()),
+                **{(light or "none"): counts.get(light, 0) for light in LIGHT_ORDER},
+            }
+        )
+    departments.sort(key=lambda d: (-d["red"], -d["yellow"], -d["warning"], -d["total"], d["unit"]))
+    oldest_cases = list(
+        open_cases.select_related("unit", "item", "handler").order_by("received_at", "id")[:oldest]
+    )
+    today = core_clock.today()
+    start = _day_start(today)
+    changes_today = LightChange.objects.filter(
+        case__county=county, at__gte=start, at__lt=start + timedelta(days=1)
+    )
+    today_counts = {light: 0 for light in LIGHT_ORDER}
+    for row in changes_today.order_by().values("new").annotate(n=Count("id")):
+        today_counts[row["new"]] = row["n"]
+    latest = list(changes_today.select_related("case", "unit").order_by("-at", "-id")[:20])
+    anomalies_open = Anomaly.objects.filter(case__county=county, status=AnomalyStatus.OPEN).count()
+    rect = (
+        Rectification.objects.filter(county=county)
+        .exclude(status=RectificationStatus.CLOSED)
+        .aggregate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(deadline__lt=today, status=RectificationStatus.ISSUED)),
+        )
+    )
+    oldest_open = open_cases.aggregate(first=Min("received_on"))["first"]
+    return {
+        "today": today,
+        "total_open": sum(by_light.values()),
+        "by_light": by_light,
+        "departments": departments,
+        "oldest": oldest_cases,
+        "oldest_received_on": oldest_open,
+        "changes_today": today_counts,
+        "latest_changes": latest,
+        "anomalies_open": anomalies_open,
+        "rectifications_open": rect["n"],
+        "rectifications_overdue": rect["overdue"],
+    }
+
+
+def open_cases(
+    county: County, *, light: str | None = None, unit_id: int | None = None, q: str = ""
+) -> QuerySet[Case]:
+    """Open cases of the county, most urgent first (红牌, 黄牌, 预警, then by deadline)."""
+    qs = Case.objects.filter(is_open=True, county=county)
+    if light is not None and light in Light.values:
+        qs = qs.filter(light=light)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(tracking_no__icontains=q) | Q(applicant_name__icontains=q) | Q(title__icontains=q))
+    return qs.select_related("unit", "item", "handler").order_by("due_on", "received_at", "id")
+
+
+def anomalies_list(
+    county: County, *, kind: str = "", unit_id: int | None = None, status: str = ""
+) -> QuerySet[Anomaly]:
+    qs = Anomaly.objects.filter(case__county=county)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("case", "unit", "closed_by").order_by("-detected_at", "-id")
+
+
+def access_anomaly(pk: int, user: Any) -> Anomaly:
+    county = access_supervisor(user)
+    a = Anomaly.objects.select_related("case", "unit").filter(pk=pk, case__county=county).first()
+    if a is None:
+        raise NotFound("supervision.anomaly_not_found", _("异常记录不存在。"))
+    return a
+
+
+def rectifications_for(user: Any, *, status: str = "", unit_id: int | None = None) -> QuerySet[Rectification]:
+    """Notices the user may see: all of the county for a supervisor, the unit's own for its heads."""
+    county = supervisor_county(user)
+    if county is not None:
+        qs = Rectification.objects.filter(county=county)
+    else:
+        units = head_unit_ids(user)
+        if not units:
+            raise PermissionDenied(
+                "supervision.not_allowed", _("只有监察员和责任单位负责人可以查看整改通知。")
+            )
+        qs = Rectification.objects.filter(unit_id__in=units)
+    if status:
+        qs = qs.filter(status=status)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.select_related("unit", "case", "issued_by", "replied_by", "closed_by").order_by(
+        "status", "deadline", "-id"
+    )
+
+
+def access_rectification(pk: int, user: Any) -> Rectification:
+    """A notice the user may see (supervisor of its county, or a head of its unit)."""
+    r = (
+        Rectification.objects.select_related("unit", "case", "issued_by", "replied_by", "closed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    county = supervisor_county(user)
+    if r is not None and (
+        (county is not None and r.county_id == county.pk) or r.unit_id in head_unit_ids(user)
+    ):
+        return r
+    if r is None or county is not None:
+        raise NotFound("supervision.rect_not_found", _("整改通知不存在。"))
+    raise PermissionDenied("supervision.not_allowed", _("只有监察员和责任单位负责人可以查看整改通知。"))
+
+
+def county_units(county: County) -> QuerySet[Unit]:
+    return Unit.objects.filter(county=county, is_active=True).order_by("sort", "id")
+
+
+def case_by_tracking_no(county: County, tracking_no: str) -> Case:
+    case = Case.objects.filter(county=county, tracking_no=tracking_no.strip()).first()
+    if case is None:
+        raise NotFound("supervision.case_not_found", _("没有这个受理编号的办件。"))
+    return case
