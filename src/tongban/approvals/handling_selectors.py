@@ -1,0 +1,306 @@
+"""Reads of the staff side of cases: who may see a case, the unit's case boxes, and what the case
+page shows. Everything here is already filtered for the user.
+
+Who sees a case (rules.md §4 and the issue's authorization matrix):
+- the staff of the case's unit (a post or a business role there) — they handle it;
+- window clerks (窗口人员) for the cases filed at a counter (窗口代办);
+- supervisors (监察员) of the county — every case, read only (every write service refuses them).
+
+List pages read only the case rows with their cached clock dates (``due_on``, ``light``…): no
+clock is computed per row, so a page costs the same few queries at any number of cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tongban.approvals import handling, processes
+from tongban.approvals.models import (
+    Case,
+    CaseMaterial,
+    CaseNotice,
+    CaseStatus,
+    Channel,
+    ExtensionRequest,
+    ExtensionStatus,
+)
+from tongban.core import clock as core_clock
+from tongban.core.calendar import workdays_between
+from tongban.core.errors import NotFound
+from tongban.orgs.models import BusinessRole, Post, RoleGrant, Unit
+
+BOXES: list[tuple[str, Any]] = [
+    ("pending", gettext_lazy("待受理")),
+    ("supplement", gettext_lazy("待补正")),
+    ("handling", gettext_lazy("办理中")),
+    ("paused", gettext_lazy("挂起")),
+    ("certify", gettext_lazy("待制证")),
+    ("done", gettext_lazy("已办结")),
+    ("all", gettext_lazy("全部")),
+]
+BOX_STATUS = {
+    "pending": [CaseStatus.SUBMITTED],
+    "supplement": [CaseStatus.SUPPLEMENT],
+    "handling": [CaseStatus.ACCEPTED],
+    "paused": [CaseStatus.PAUSED],
+    "certify": [CaseStatus.DECIDED],
+}
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The cases a user may read: the unit ids of their posts and handling roles, whether they
+    are a supervisor (the whole county) or a window clerk (counter-filed cases)."""
+
+    unit_ids: frozenset[int]
+    handle_unit_ids: frozenset[int]
+    leader_unit_ids: frozenset[int]
+    supervisor_counties: frozenset[int]
+    window_counties: frozenset[int]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.unit_ids or self.supervisor_counties or self.window_counties)
+
+
+def scope_of(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+    units: set[int] = set(Post.objects.filter(user=user).values_list("unit_id", flat=True))
+    handle: set[int] = set()
+    leader: set[int] = set()
+    sup: set[int] = set()
+    win: set[int] = set()
+    for unit_id, county_id, role in RoleGrant.objects.filter(user=user).values_list(
+        "unit_id", "county_id", "role"
+    ):
+        if role in handling.HANDLER_ROLES:
+            units.add(unit_id)
+            handle.add(unit_id)
+            if role == BusinessRole.UNIT_LEADER:
+                leader.add(unit_id)
+        elif role == BusinessRole.SUPERVISOR:
+            sup.add(county_id)
+        elif role == BusinessRole.WINDOW_CLERK:
+            win.add(county_id)
+    return Scope(frozenset(units), frozenset(handle), frozenset(leader), frozenset(sup), frozenset(win))
+
+
+def can_read(user: Any, case: Case, scope: Scope | None = None) -> bool:
+    s = scope or scope_of(user)
+    return (
+        case.unit_id in s.unit_ids
+        or case.county_id in s.supervisor_counties
+        or (case.channel == Channel.COUNTER and case.county_id in s.window_counties)
+    )
+
+
+def can_handle(user: Any, case: Case) -> bool:
+    """Whether ``user`` handles cases of ``case.unit`` (审批人员 or 单位领导 there)."""
+    return case.unit_id in scope_of(user).handle_unit_ids
+
+
+def is_unit_head(user: Any, case: Case) -> bool:
+    return case.unit_id in scope_of(user).leader_unit_ids
+
+
+def access_case_for_staff(user: Any, case_id: int | str) -> Case:
+    """The case, if ``user`` may read it (see the module docstring); else NotFound (a case the
+    user may not see and one that does not exist are not told apart)."""
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        pk = 0
+    case = (
+        Case.objects.select_related("item", "version", "unit", "handler", "account", "filed_by", "instance")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None or not can_read(user, case):
+        raise NotFound("approvals.no_case", _("找不到该办件。"))
+    return case
+
+
+def visible_cases(user: Any, scope: Scope | None = None) -> QuerySet[Case]:
+    s = scope or scope_of(user)
+    q = Q(pk__in=[])
+    if s.unit_ids:
+        q |= Q(unit_id__in=s.unit_ids)
+    if s.supervisor_counties:
+        q |= Q(county_id__in=s.supervisor_counties)
+    if s.window_counties:
+        q |= Q(channel=Channel.COUNTER, county_id__in=s.window_counties)
+    return Case.objects.filter(q)
+
+
+def cases_for_unit(
+    user: Any,
+    *,
+    box: str = "pending",
+    q: str = "",
+    unit_id: int | None = None,
+    mine: bool = False,
+) -> QuerySet[Case]:
+    """The cases of a box (待受理, 待补正, 办理中, 挂起, 待制证, 已办结, 全部) the user may read,
+    searched by tracking number or applicant, open cases by their running deadline first."""
+    s = scope_of(user)
+    qs = visible_cases(user, s)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if mine:
+        qs = qs.filter(filed_by=user)
+    if box in BOX_STATUS:
+        qs = qs.filter(status__in=BOX_STATUS[box])
+    elif box == "done":
+        qs = qs.filter(is_open=False)
+    q = (q or "").strip()[:64]
+    if q:
+        qs = qs.filter(
+            Q(tracking_no__startswith=q)
+            | Q(applicant_name__icontains=q)
+            | Q(applicant_phone=q)
+            | Q(applicant_id_number=q)
+        )
+    if box == "done":
+        qs = qs.order_by("-completed_at", "-id")
+    else:
+        qs = qs.order_by(F("due_on").asc(nulls_last=True), "received_at", "id")
+    return qs.select_related("item", "unit", "handler")
+
+
+@dataclass
+class Row:
+    case: Case
+    remaining: int | None  # working days to the running deadline (negative: over), from due_on
+    overdue: bool
+
+
+def case_page(
+    user: Any, *, box: str, q: str = "", unit_id: int | None = None, page: Any = 1, mine: bool = False
+) -> tuple[Page, list[Row]]:
+    """One page of a box with each row's remaining working days (from the cached ``due_on``)."""
+    pager = Paginator(cases_for_unit(user, box=box, q=q, unit_id=unit_id, mine=mine), PAGE_SIZE)
+    pg = pager.get_page(page)
+    today = core_clock.today()
+    rows = [
+        Row(case=c, remaining=_remaining(c, today), overdue=bool(c.due_on and c.due_on < today and c.is_open))
+        for c in pg.object_list
+    ]
+    return pg, rows
+
+
+def _remaining(case: Case, today: date) -> int | None:
+    if not case.is_open or case.due_on is None:
+        return None
+    if case.due_on >= today:
+        return workdays_between(today, case.due_on)
+    return -workdays_between(case.due_on, today)
+
+
+def box_counts(user: Any, unit_id: int | None = None) -> dict[str, int]:
+    """The number of open cases in each box (one grouped query)."""
+    from django.db.models import Count
+
+    qs = visible_cases(user).filter(is_open=True)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {box: sum(by_status.get(st, 0) for st in sts) for box, sts in BOX_STATUS.items()}
+
+
+def pending_count(user: Any) -> int:
+    """Nav badge: cases awaiting acceptance in the units the user handles, plus extensions awaiting
+    the unit head."""
+    s = scope_of(user)
+    if not s.handle_unit_ids:
+        return 0
+    n = Case.objects.filter(unit_id__in=s.handle_unit_ids, status=CaseStatus.SUBMITTED).count()
+    if s.leader_unit_ids:
+        n += ExtensionRequest.objects.filter(
+            case__unit_id__in=s.leader_unit_ids, status=ExtensionStatus.PENDING
+        ).count()
+    return n
+
+
+def handler_units(user: Any) -> list[Unit]:
+    s = scope_of(user)
+    ids = s.unit_ids
+    if s.supervisor_counties:
+        return list(
+            Unit.objects.filter(county_id__in=s.supervisor_counties, is_active=True).order_by("sort", "id")
+        )
+    return list(Unit.objects.filter(pk__in=ids).order_by("sort", "id"))
+
+
+def access_material(user: Any, case_id: int, material_id: int) -> CaseMaterial:
+    case = access_case_for_staff(user, case_id)
+    m = CaseMaterial.objects.filter(pk=material_id, case=case).first()
+    if m is None:
+        raise NotFound("approvals.no_material", _("找不到该材料。"))
+    return m
+
+
+def access_notice(user: Any, case_id: int, notice_id: int) -> CaseNotice:
+    case = access_case_for_staff(user, case_id)
+    n = CaseNotice.objects.filter(pk=notice_id, case=case).first()
+    if n is None:
+        raise NotFound("approvals.no_notice", _("找不到该文书。"))
+    return n
+
+
+def access_extension(user: Any, request_id: int) -> ExtensionRequest:
+    req = ExtensionRequest.objects.select_related("case").filter(pk=request_id).first()
+    if req is None or not can_read(user, req.case):
+        raise NotFound("approvals.no_extension", _("找不到该延期申请。"))
+    return req
+
+
+def route(case: Case) -> list[Any]:
+    """The workflow route (办理过程) of the case's instance."""
+    from tongban.workflow import selectors as wf
+
+    if case.instance is None:
+        return []
+    return wf.route(case.instance)
+
+
+def step_names(case: Case) -> list[tuple[str, str]]:
+    spec = processes.PROCESSES.get(case.version.process_key) or {}
+    return [(k, str(n)) for k, n in spec.get("steps", [])]  # type: ignore[union-attr]
+
+
+def actions_for(user: Any, case: Case) -> dict[str, bool]:
+    """Which action forms the case page shows to ``user`` in the case's state (the services check
+    again)."""
+    from tongban.workflow import services as wf
+
+    handle = can_handle(user, case)
+    head = is_unit_head(user, case)
+    st = case.status
+    items = handling.open_items(case) if case.instance_id else []
+    mine = {i.step for i in items if i.parent_id is None and wf.user_can_act(i, user)}
+    has_ext = ExtensionRequest.objects.filter(
+        case=case, status__in=[ExtensionStatus.PENDING, ExtensionStatus.APPROVED]
+    ).exists()
+    return {
+        "accept": handle and st == CaseStatus.SUBMITTED,
+        "reject": handle and st == CaseStatus.SUBMITTED,
+        "supplement": handle and st in (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.PAUSED),
+        "review": handle and st == CaseStatus.ACCEPTED and bool(mine & {"first_review", "review"}),
+        "decide": handle and st == CaseStatus.ACCEPTED and processes.DECIDE_STEP in mine,
+        "pause": handle and st == CaseStatus.ACCEPTED,
+        "resume": handle and st == CaseStatus.PAUSED,
+        "extend": handle and st in (CaseStatus.ACCEPTED, CaseStatus.PAUSED) and not has_ext,
+        "extension_decide": head,
+        "certify": handle and st == CaseStatus.DECIDED and processes.CERTIFY_STEP in mine,
+        "fee": handle and case.is_open,
+        "withdraw": handle
+        and st in (CaseStatus.SUBMITTED, CaseStatus.SUPPLEMENT, CaseStatus.ACCEPTED, CaseStatus.PAUSED),
+    }
