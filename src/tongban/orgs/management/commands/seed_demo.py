@@ -28,6 +28,12 @@ class Command(BaseCommand):
             default=0,
             help="再批量生成演示公文，直到共有 N 件（如 200000，供压力测试；由 seed_documents 命令完成）",
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=0,
+            help="再批量生成演示办件，直到共有 N 件（如 1000000，供压力测试；由 seed_cases 命令完成）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -46,6 +52,9 @@ class Command(BaseCommand):
         if options["documents"] > 0:
             # by command name: orgs does not import the documents app that provides it
             call_command("seed_documents", options["documents"], stdout=self.stdout)
+        if options["cases"] > 0:
+            # by command name: orgs does not import the approvals app that provides it
+            call_command("seed_cases", options["cases"], stdout=self.stdout)
         users = {u.username: u for u in User.objects.filter(username__in=[a[1] for a in demo.DEMO_ACCOUNTS])}
         rows = []
         for label, login, *_rest in demo.DEMO_ACCOUNTS:
