@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,9 @@ from tongban.supervision.models import (
 
 LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.WARNING, Light.GREEN, Light.NONE]
 HEAD_ROLES = (BusinessRole.UNIT_LEADER, BusinessRole.OFFICE_HEAD)
+LIGHT_COLORS = {
+    "red": "#c62828", "yellow": "#f9a825", "warning": "#fb8c00", "green": "#2e7d32", "none": "#9e9e9e",
+}  # fmt: skip
 
 
 def _uid(user: Any) -> int | None:
@@ -229,3 +233,50 @@ def case_by_tracking_no(county: County, tracking_no: str) -> Case:
     if case is None:
         raise NotFound("supervision.case_not_found", _("没有这个受理编号的办件。"))
     return case
+
+
+def case_url(case_id: int) -> str:
+    """The case page (approvals:case; supervisors read it read-only), or "" when not installed."""
+    try:
+        return reverse("approvals:case", kwargs={"pk": case_id})
+    except NoReverseMatch:
+        return ""
+
+
+def dashboard_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's figures as plain JSON (the page's charts and the API)."""
+    labels = dict(Light.choices)
+    return {
+        "today": data["today"].isoformat(),
+        "total_open": data["total_open"],
+        "by_light": [
+            {"light": k or "none", "label": str(labels[k]), "count": v, "color": LIGHT_COLORS[k or "none"]}
+            for k, v in data["by_light"].items()
+        ],
+        "departments": data["departments"],
+        "changes_today": {(k or "none"): v for k, v in data["changes_today"].items()},
+        "anomalies_open": data["anomalies_open"],
+        "rectifications_open": data["rectifications_open"],
+        "rectifications_overdue": data["rectifications_overdue"],
+        "oldest": [
+            {
+                "id": c.pk,
+                "tracking_no": c.tracking_no,
+                "item": c.item.name,
+                "unit": c.unit.short_name or c.unit.name,
+                "received_on": c.received_on.isoformat(),
+                "due_on": c.due_on.isoformat() if c.due_on else None,
+                "light": c.light or "none",
+                "status": c.status,
+            }
+            for c in data["oldest"]
+        ],
+        "labels": {
+            "red": str(labels[Light.RED]),
+            "yellow": str(labels[Light.YELLOW]),
+            "warning": str(labels[Light.WARNING]),
+            "green": str(labels[Light.GREEN]),
+            "none": _("不计时"),
+        },
+        "colors": LIGHT_COLORS,
+    }
