@@ -860,3 +860,43 @@ def case_withdraw(*, case: Case, actor: Any, note: str = "") -> Case:
 
 def extension_pending(case: Case) -> ExtensionRequest | None:
     return ExtensionRequest.objects.filter(case=case, status=ExtensionStatus.PENDING).first()
+
+
+# --- counter filing (窗口代办) --------------------------------------------------------------------
+def counter_file(
+    *,
+    actor: Any,
+    item: Any,
+    applicant: dict[str, Any],
+    form_data: dict[str, Any],
+    files: list[tuple[int | None, Any]],
+    title: str = "",
+) -> Case:
+    """窗口代办: a window clerk (窗口人员) of the item's county files an application on the
+    applicant's behalf (``applying.case_submit`` with ``filed_by`` and ``channel="counter"``); the
+    applicant's public account, if one has the same phone, is linked so they follow it online."""
+    from tongban.approvals import applying
+    from tongban.identity.models import PublicAccount
+
+    if not RoleGrant.objects.filter(
+        user=actor, role=BusinessRole.WINDOW_CLERK, county_id=item.county_id
+    ).exists() or not getattr(actor, "is_active", False):
+        if _is_supervisor(actor):
+            raise PermissionDenied("approvals.supervisor_read_only", _("监察人员只能查阅办件，不能办理。"))
+        raise PermissionDenied("approvals.counter_clerk", _("窗口代办须由窗口人员办理。"))
+    phone = str((applicant or {}).get("phone", "")).strip()
+    account = PublicAccount.objects.filter(phone=phone, is_active=True).first() if phone else None
+    case = applying.case_submit(
+        item=item,
+        form_data=form_data,
+        files=files,
+        account=account,
+        applicant=applicant,
+        filed_by=actor,
+        channel="counter",
+        title=title,
+    )
+    audit.record(
+        "approvals.counter_filed", actor=actor, obj=case, unit_id=case.unit_id, new={"item": item.code}
+    )
+    return case

@@ -181,6 +181,10 @@ class Row:
     remaining: int | None  # working days to the running deadline (negative: over), from due_on
     overdue: bool
 
+    @property
+    def over(self) -> int:
+        return -self.remaining if self.remaining is not None and self.remaining < 0 else 0
+
 
 def case_page(
     user: Any, *, box: str, q: str = "", unit_id: int | None = None, page: Any = 1, mine: bool = False
