@@ -160,6 +160,17 @@ def compute(events: Sequence[Ev], limits: Limits, today: date | None = None) -> 
     step_pause_open: dict[str, date] = {}
     for e in events:
         k = e.kind
+        # 第三十二条: a window that passed with neither a decision nor a supplement notice means the
+        # case was accepted on the window's first day. An event after the window (a late 补正 notice,
+        # a late 受理) cannot undo that: the clock already counts from the window's start.
+        if (
+            c.accepted_on is None
+            and c.state == ClockState.PRE_ACCEPTANCE
+            and c.preaccept_due
+            and e.on > c.preaccept_due
+            and k not in (EventKind.DEEMED_ACCEPTED, EventKind.REJECTED, EventKind.WITHDRAWN)
+        ):
+            _deem(c, e, limits)
         if k == EventKind.RECEIVED:
             c.received_on = e.on
             c.window_start = e.on
@@ -356,6 +367,33 @@ def compute(events: Sequence[Ev], limits: Limits, today: date | None = None) -> 
     elif c.state == ClockState.CERTIFICATE and c.cert_due:
         _set_escalation(c, c.cert_due, limits)
     return c
+
+
+def _deem(c: Clock, e: Ev, limits: Limits) -> None:
+    """Deemed acceptance found while reading an event stored after the acceptance window."""
+    assert c.window_start is not None and c.preaccept_due is not None
+    c.accepted_on = c.window_start
+    c.deemed = True
+    c.state = ClockState.RUNNING
+    c.due_statutory = add_workdays(c.accepted_on, limits.statutory)
+    c.due_committed = add_workdays(c.accepted_on, limits.committed)
+    c.lines.append(
+        Line(
+            seq=e.seq,
+            kind=EventKind.DEEMED_ACCEPTED,
+            on=e.on,
+            text=_(
+                "受理审查期限 %(due)s 届满前未告知补正或作出决定，自 %(on)s 起视为受理（第三十二条）。"
+                "承诺期限至 %(dc)s，法定期限至 %(ds)s。"
+            )
+            % {
+                "due": _d(c.preaccept_due),
+                "on": _d(c.accepted_on),
+                "dc": _d(c.due_committed),
+                "ds": _d(c.due_statutory),
+            },
+        )
+    )
 
 
 def _set_escalation(c: Clock, due: date, limits: Limits) -> None:
