@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from tongban.approvals.testing import new_case
 from tongban.core import clock as tclock
 from tongban.core.errors import NotFound, PermissionDenied, TongbanError
 from tongban.core.models import AuditRecord
@@ -17,10 +18,11 @@ from tongban.notify.models import Notification
 from tongban.supervision import complaints
 from tongban.supervision import selectors_feedback as sel
 from tongban.supervision.models import Complaint, ComplaintChannel, ComplaintStatus, SupervisionPolicy
-from tongban.supervision.tests.test_complaint_support import _fresh, citizen_client, client_for, w  # noqa: F401
-from tongban.approvals.testing import new_case
+from tongban.supervision.tests import test_complaint_support as support
+from tongban.supervision.tests.test_complaint_support import citizen_client, client_for
 
 pytestmark = pytest.mark.django_db
+w, _fresh = support.w, support._fresh  # the shared fixtures
 
 # 2025 National Day: 1–8 October off; Sunday 28 September and Saturday 11 October are workdays.
 FRIDAY_BEFORE_HOLIDAY = date(2025, 9, 26)
