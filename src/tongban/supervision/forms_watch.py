@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,10 @@ from tongban.approvals.models import Light
 from tongban.supervision.models import AnomalyKind, AnomalyStatus, RectificationStatus
 from tongban.supervision.rectify import MAX_DAYS
 from tongban.supervision.sweep import LIMITS
+
+
+def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class _Styled(forms.Form):
@@ -31,7 +35,7 @@ class RectificationForm(_Styled):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("请选择单位")), *units]
+        _choices(self, "unit").choices = [("", _("请选择单位")), *units]
 
 
 class ReplyForm(_Styled):
@@ -71,8 +75,8 @@ class CaseFilterForm(_Styled):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["light"].choices = [("", _("全部灯色")), *[(v, lab) for v, lab in Light.choices if v]]
-        self.fields["unit"].choices = [("", _("全部单位")), *units]
+        _choices(self, "light").choices = [("", _("全部灯色")), *[(v, lab) for v, lab in Light.choices if v]]
+        _choices(self, "unit").choices = [("", _("全部单位")), *units]
 
 
 class AnomalyFilterForm(_Styled):
@@ -82,9 +86,9 @@ class AnomalyFilterForm(_Styled):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("全部类型")), *AnomalyKind.choices]
-        self.fields["unit"].choices = [("", _("全部单位")), *units]
-        self.fields["status"].choices = [("", _("全部状态")), *AnomalyStatus.choices]
+        _choices(self, "kind").choices = [("", _("全部类型")), *AnomalyKind.choices]
+        _choices(self, "unit").choices = [("", _("全部单位")), *units]
+        _choices(self, "status").choices = [("", _("全部状态")), *AnomalyStatus.choices]
 
 
 class RectificationFilterForm(_Styled):
@@ -92,4 +96,4 @@ class RectificationFilterForm(_Styled):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部状态")), *RectificationStatus.choices]
+        _choices(self, "status").choices = [("", _("全部状态")), *RectificationStatus.choices]

@@ -32,7 +32,11 @@ from tongban.supervision.models import Rectification, RectificationKind, Rectifi
 EVENT = "supervision.rectification"
 REPLY_ROLES = (BusinessRole.UNIT_LEADER, BusinessRole.OFFICE_HEAD)
 MAX_DAYS = 60
-_SIGN = {RectificationKind.YELLOW: "黄", RectificationKind.RED: "建", RectificationKind.NOTICE: "改"}
+_SIGN: dict[str, str] = {
+    RectificationKind.YELLOW: "黄",
+    RectificationKind.RED: "建",
+    RectificationKind.NOTICE: "改",
+}
 
 
 def take_numbers(county: County, kind: str, year: int, n: int) -> list[str]:

@@ -93,7 +93,7 @@ def dashboard(county: County, *, oldest: int = 10) -> dict[str, Any]:
     """The real-time figures: open cases by light, by department (and light), the oldest open
     cases, today's light changes, open anomalies and notices. A constant number of queries."""
     open_cases = Case.objects.filter(is_open=True, county=county)
-    by_light = {light: 0 for light in LIGHT_ORDER}
+    by_light: dict[str, int] = {str(light): 0 for light in LIGHT_ORDER}
     for row in open_cases.order_by().values("light").annotate(n=Count("id")):
         by_light[row["light"]] = row["n"]
     per_unit: dict[int, dict[str, int]] = {}
@@ -101,7 +101,7 @@ def dashboard(county: County, *, oldest: int = 10) -> dict[str, Any]:
         per_unit.setdefault(row["unit_id"], {}).setdefault(row["light"], 0)
         per_unit[row["unit_id"]][row["light"]] += row["n"]
     units = {u.pk: u for u in Unit.objects.filter(pk__in=per_unit).order_by("sort", "id")}
-    departments = []
+    departments: list[dict[str, Any]] = []
     for uid, unit in units.items():
         counts = per_unit[uid]
         departments.append(
@@ -121,9 +121,9 @@ def dashboard(county: County, *, oldest: int = 10) -> dict[str, Any]:
     changes_today = LightChange.objects.filter(
         case__county=county, at__gte=start, at__lt=start + timedelta(days=1)
     )
-    today_counts = {light: 0 for light in LIGHT_ORDER}
-    for row in changes_today.order_by().values("new").annotate(n=Count("id")):
-        today_counts[row["new"]] = row["n"]
+    today_counts: dict[str, int] = {str(light): 0 for light in LIGHT_ORDER}
+    for new, n in changes_today.order_by().values_list("new").annotate(n=Count("id")):
+        today_counts[new] = n
     latest = list(changes_today.select_related("case", "unit").order_by("-at", "-id")[:20])
     anomalies_open = Anomaly.objects.filter(case__county=county, status=AnomalyStatus.OPEN).count()
     rect = (

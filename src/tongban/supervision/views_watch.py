@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongban.approvals import clock
 from tongban.core import clock as core_clock
 from tongban.core.errors import NotFound, PermissionDenied, TongbanError
+from tongban.identity.models import User
 from tongban.supervision import anomalies, rectify, sweep
 from tongban.supervision import selectors_watch as sel
 from tongban.supervision.forms_watch import (
@@ -71,6 +72,10 @@ def _with_urls(objs: Any, attr: str) -> Any:
     return objs
 
 
+def _me(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
 def _units(county: Any) -> list[tuple[int, str]]:
     return [(u.pk, u.name) for u in sel.county_units(county)]
 
@@ -97,7 +102,7 @@ def dashboard(request: HttpRequest, county: Any) -> HttpResponse:
 @supervisor_required
 @require_POST
 def sweep_run(request: HttpRequest, county: Any) -> HttpResponse:
-    r = sweep.sweep_now(actor=request.user, request=request)
+    r = sweep.sweep_now(actor=_me(request), request=request)
     messages.success(
         request,
         _("巡检完成：%(open)d 件在办，%(changed)d 件灯色变化，发出 %(alerts)d 条提醒，新发现 %(an)d 条异常。")
@@ -157,7 +162,7 @@ def anomaly_close(request: HttpRequest, county: Any, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             anomalies.anomaly_close(
-                actor=request.user, anomaly=a, note=form.cleaned_data["note"], request=request
+                actor=_me(request), anomaly=a, note=form.cleaned_data["note"], request=request
             )
             messages.success(request, _("已处理该异常。"))
         except TongbanError as exc:
@@ -197,7 +202,7 @@ def rectification_new(request: HttpRequest, county: Any) -> HttpResponse:
             unit = sel.county_units(county).get(pk=data["unit"])
             case = sel.case_by_tracking_no(county, data["tracking_no"]) if data["tracking_no"] else None
             r = rectify.rectification_issue(
-                actor=request.user, county=county, unit=unit, text=data["text"],
+                actor=_me(request), county=county, unit=unit, text=data["text"],
                 deadline_days=data["deadline_days"], case=case, request=request,
             )  # fmt: skip
         except NotFound as exc:
@@ -238,7 +243,7 @@ def rectification_reply(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise TongbanError("supervision.reply_required", _("请填写整改情况。"), field="reply")
         rectify.rectification_reply(
-            actor=request.user, rectification=r, reply=form.cleaned_data["reply"], request=request
+            actor=_me(request), rectification=r, reply=form.cleaned_data["reply"], request=request
         )
         messages.success(request, _("已回复整改情况。"))
     except PermissionDenied:
@@ -255,7 +260,7 @@ def rectification_close(request: HttpRequest, county: Any, pk: int) -> HttpRespo
     form = CloseForm(request.POST)
     try:
         note = form.cleaned_data["note"] if form.is_valid() else ""
-        rectify.rectification_close(actor=request.user, rectification=r, note=note, request=request)
+        rectify.rectification_close(actor=_me(request), rectification=r, note=note, request=request)
         messages.success(request, _("整改通知已办结。"))
     except TongbanError as exc:
         messages.error(request, str(exc))
@@ -270,7 +275,7 @@ def settings_view(request: HttpRequest, county: Any) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            _pol, refreshed = sweep.policy_update(actor=request.user, request=request, **form.cleaned_data)
+            _pol, refreshed = sweep.policy_update(actor=_me(request), request=request, **form.cleaned_data)
         except TongbanError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
