@@ -278,6 +278,60 @@ def list_cases(
     }
 
 
+class CounterIn(Schema):
+    item_code: str
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+    contact_name: str = ""
+    address: str = ""
+    title: str = ""
+    form_data: str = "{}"  # JSON object of the item's form fields
+    material_ids: str = ""  # comma-separated ItemMaterial ids, one per file in order ("" or 0 = other)
+
+
+@router.post("/counter", response={201: CaseOut, **errors(400, 403, 404)}, summary="窗口代办（multipart）")
+def counter(
+    request: HttpRequest,
+    body: Form[CounterIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """File an application for an applicant at the counter. ``files`` in the order of
+    ``material_ids``."""
+    import json
+
+    from tongban.approvals import catalogue_selectors
+    from tongban.core.errors import TongbanError
+
+    user = _caller(request)
+    item = catalogue_selectors.item_by_code(body.item_code)
+    try:
+        form_data = json.loads(body.form_data or "{}")
+    except ValueError:
+        form_data = None
+    if not isinstance(form_data, dict):
+        raise TongbanError("approvals.form_data", _("申请表数据须为 JSON 对象。"), field="form_data")
+    ids = [x.strip() for x in (body.material_ids or "").split(",")] if body.material_ids else []
+    uploads = list(files or [])
+    pairs: list[tuple[int | None, Any]] = []
+    for i, f in enumerate(uploads):
+        raw = ids[i] if i < len(ids) else ""
+        pairs.append((int(raw) if raw.isdigit() and int(raw) else None, f))
+    case = handling.counter_file(
+        actor=user,
+        item=item,
+        applicant={
+            "kind": body.kind, "name": body.name, "id_number": body.id_number, "phone": body.phone,
+            "contact_name": body.contact_name, "address": body.address,
+        },
+        form_data=form_data,
+        files=pairs,
+        title=body.title,
+    )  # fmt: skip
+    return Status(201, _detail(request, case))
+
+
 @router.get("/{case_id}", response={200: CaseOut, **errors(404)}, summary="办件详情（含计时）")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     _user, case = _case(request, case_id)
@@ -407,55 +461,3 @@ def fee(request: HttpRequest, case_id: int, body: FeeIn) -> Any:
 def withdraw(request: HttpRequest, case_id: int, body: NoteIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     return _detail(request, handling.case_withdraw(case=case, actor=user, note=body.note))
-
-
-class CounterIn(Schema):
-    item_code: str
-    kind: str
-    name: str
-    id_number: str
-    phone: str
-    contact_name: str = ""
-    address: str = ""
-    title: str = ""
-    form_data: str = "{}"  # JSON object of the item's form fields
-    material_ids: str = ""  # comma-separated ItemMaterial ids, one per file in order ("" or 0 = other)
-
-
-@router.post("/counter", response={201: CaseOut, **errors(400, 403, 404)}, summary="窗口代办（multipart）")
-def counter(
-    request: HttpRequest, body: Form[CounterIn], files: File[list[UploadedFile]] | None = None
-) -> Any:
-    """File an application for an applicant at the counter. ``files`` in the order of
-    ``material_ids``."""
-    import json
-
-    from tongban.approvals import catalogue_selectors
-    from tongban.core.errors import TongbanError
-
-    user = _caller(request)
-    item = catalogue_selectors.item_by_code(body.item_code)
-    try:
-        form_data = json.loads(body.form_data or "{}")
-    except ValueError:
-        form_data = None
-    if not isinstance(form_data, dict):
-        raise TongbanError("approvals.form_data", _("申请表数据须为 JSON 对象。"), field="form_data")
-    ids = [x.strip() for x in (body.material_ids or "").split(",")] if body.material_ids else []
-    uploads = list(files or [])
-    pairs: list[tuple[int | None, Any]] = []
-    for i, f in enumerate(uploads):
-        raw = ids[i] if i < len(ids) else ""
-        pairs.append((int(raw) if raw.isdigit() and int(raw) else None, f))
-    case = handling.counter_file(
-        actor=user,
-        item=item,
-        applicant={
-            "kind": body.kind, "name": body.name, "id_number": body.id_number, "phone": body.phone,
-            "contact_name": body.contact_name, "address": body.address,
-        },
-        form_data=form_data,
-        files=pairs,
-        title=body.title,
-    )  # fmt: skip
-    return Status(201, _detail(request, case))
