@@ -389,7 +389,11 @@ def notice_pdf_view(request: HttpRequest, tracking_no: str, notice_id: int) -> H
     papers = _papers()
     if papers is None or not hasattr(papers, "notice_pdf"):
         raise Http404(_("文书暂不能下载。"))
-    data = papers.notice_pdf(notice)
+    try:
+        data = papers.notice_pdf(notice)
+    except TongbanError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("ban:my_case", tracking_no=notice.case.tracking_no)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{notice.case.tracking_no}-{notice.kind}.pdf"'
     return response

@@ -374,3 +374,51 @@ def test_sms_code_button_refuses_a_second_code_within_a_minute(settings, w):
     assert PublicPhoneCode.objects.count() == 1
     PublicPhoneCode.objects.update(created_at=timezone.now() - timedelta(minutes=1, seconds=1))
     assert c.post(reverse("ban:register"), {"action": "send_code", "phone": "13912345678"}).status_code == 200
+
+
+# --- downloads and demo -----------------------------------------------------------------------
+def test_notice_pdf_and_certificate_downloads(w, settings):
+    from django.core.files.base import ContentFile
+
+    from tongban.approvals.models import Certificate
+
+    from tongban.seals import services as seal_services
+
+    c = citizen_client(w.citizen)
+    c.post(reverse("ban:apply", args=[w.item.code]), apply_post(w))
+    case = Case.objects.get()
+    notice = case.notices.get()
+    # no seal certificate yet: a clear message on the case page, not an error page
+    r = c.get(reverse("ban:notice_pdf", args=[case.tracking_no, notice.pk]))
+    assert r.status_code == 302 and r["Location"] == reverse("ban:my_case", args=[case.tracking_no])
+    seal_services.ca_init(county=w.county)
+    seal_services.certificate_issue(unit=w.units["scj"])
+    r = c.get(reverse("ban:notice_pdf", args=[case.tracking_no, notice.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    assert c.get(reverse("ban:certificate", args=[case.tracking_no])).status_code == 404
+    cert = Certificate(case=case, number="SP3311002026000001", name="食品经营许可证", holder="张明",
+                       valid_from=timezone.localdate(), sha256="0" * 64, issued_at=timezone.now())  # fmt: skip
+    cert.pdf.save("cert.pdf", ContentFile(PDF), save=False)
+    cert.save()
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.COMPLETED, is_open=False, decision="grant")
+    html = c.get(reverse("ban:my_case", args=[case.tracking_no])).content.decode()
+    assert "下载电子证照" in html and "准予许可" in html and "评价本次办事" in html
+    r = c.get(reverse("ban:certificate", args=[case.tracking_no]))
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    r = c.get(f"/api/v1/public/cases/{case.tracking_no}/certificate")
+    assert r.status_code == 200
+    r = c.get(f"/api/v1/public/cases/{case.tracking_no}/notices/{notice.pk}/pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_demo_accounts_are_seeded_once(db):
+    from tongban.approvals import demo_applying
+    from tongban.core.demo import DemoContext
+    from tongban.identity import public_services
+
+    demo_applying.seed(DemoContext(usernames=[]))
+    demo_applying.seed(DemoContext(usernames=[]))
+    assert PublicAccount.objects.count() == 3
+    assert public_services.account_authenticate(login="13800000001", password="Tongban@2026").name == "张明"
+    ent = public_services.account_authenticate(login="91331100MA2A1B2C37", password="Tongban@2026")
+    assert ent.name == "青山县好味餐饮有限公司" and ent.phone == "13800000003"
