@@ -381,7 +381,6 @@ def test_notice_pdf_and_certificate_downloads(w, settings):
     from django.core.files.base import ContentFile
 
     from tongban.approvals.models import Certificate
-
     from tongban.seals import services as seal_services
 
     c = citizen_client(w.citizen)
