@@ -95,12 +95,15 @@ def review_body(case: Case) -> str:
     return _("%(county)s人民政府") % {"county": name} if name else _("本级人民政府")
 
 
-def appeal_text(case: Case) -> str:
-    """第三十二条第一款第五项 / 第三十八条第二款: the applicant's right to 行政复议 or 行政诉讼."""
-    return _(
-        "如不服本决定，你（单位）依法享有申请行政复议或者提起行政诉讼的权利：可以自收到本文书之日起六十日内"
-        "向%(body)s申请行政复议，也可以自收到本文书之日起六个月内依法向人民法院提起行政诉讼。"
+def appeal_text(case: Case, custom: Any = "") -> str:
+    """第三十二条第一款第五项 / 第三十八条第二款: the applicant's right to 行政复议 or 行政诉讼, with
+    where and when (``custom`` replaces the default particulars, never the right itself)."""
+    rights = _("你（单位）依法享有申请行政复议或者提起行政诉讼的权利。")
+    particulars = str(custom or "").strip() or _(
+        "如不服本决定，可以自收到本文书之日起六十日内向%(body)s申请行政复议，也可以自收到本文书之日起"
+        "六个月内依法向人民法院提起行政诉讼。"
     ) % {"body": review_body(case)}
+    return rights + particulars
 
 
 def _days_between_text(n: Any) -> str:
@@ -195,7 +198,7 @@ def _notice_text(kind: str, case: Case, ctx: dict[str, Any]) -> tuple[str, str]:
             paras.append(
                 _("该申请事项不属于本机关职权范围，请向有关行政机关申请（第三十二条第一款第二项）。")
             )
-        paras.append(str(ctx.get("appeal_rights") or "").strip() or appeal_text(case))
+        paras.append(appeal_text(case, ctx.get("appeal_rights")))
 
     elif kind == NoticeKind.SUPPLEMENT:
         names = _lines(ctx.get("materials") or [])
@@ -251,6 +254,9 @@ def _notice_text(kind: str, case: Case, ctx: dict[str, Any]) -> tuple[str, str]:
                 "law": LAW,
             }
         )
+        note = str(ctx.get("note", "") or "").strip()
+        if note:
+            paras.append(_("说明：%(note)s") % {"note": note})
 
     elif kind == NoticeKind.EXTENSION:
         days = int(ctx.get("days", 0) or 0)
@@ -281,6 +287,9 @@ def _notice_text(kind: str, case: Case, ctx: dict[str, Any]) -> tuple[str, str]:
             )
             % {**subject, "basis": version.legal_basis.strip().rstrip("。"), "law": LAW}
         )
+        reasons = str(ctx.get("reasons", "") or "").strip()
+        if reasons:
+            paras.append(_("审查意见：%(reasons)s") % {"reasons": reasons})
         if version.certificate_name:
             paras.append(
                 _(
@@ -299,7 +308,7 @@ def _notice_text(kind: str, case: Case, ctx: dict[str, Any]) -> tuple[str, str]:
             % {**subject, "law": LAW}
         )
         paras.append(_("理由：%(reasons)s") % {"reasons": reasons or "—"})
-        paras.append(str(ctx.get("appeal_rights") or "").strip() or appeal_text(case))
+        paras.append(appeal_text(case, ctx.get("appeal_rights")))
 
     elif kind == NoticeKind.CERTIFICATE:
         cert = ctx.get("certificate") or getattr(case, "certificate", None)

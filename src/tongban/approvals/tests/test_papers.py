@@ -112,6 +112,12 @@ def test_rejection_has_reason_and_appeal_rights(w):
     assert "依法享有申请行政复议或者提起行政诉讼的权利" in body
     assert "六十日内向青山县人民政府申请行政复议" in body and "六个月内" in body
     assert "请向有关行政机关申请" in body
+    # particulars given by the handler replace the default ones, never the right itself
+    _t, body = papers.notice_text(
+        NoticeKind.REJECTION, case, reason="not_eligible", appeal_rights="可向市政府申请复议。"
+    )
+    assert "依法享有申请行政复议或者提起行政诉讼的权利。可向市政府申请复议。" in body
+    assert "青山县人民政府" not in body and "请向有关行政机关申请" not in body
 
 
 def test_supplement_lists_everything_once(w):
@@ -312,3 +318,25 @@ def test_certificate_refused_when_not_granted_or_no_seal(w):
 def test_validity_end_on_29_february():
     assert papers.validity_end(date(2028, 2, 29), 1) == date(2029, 2, 27)
     assert papers.validity_end(date(2026, 3, 2), None) is None
+
+
+def test_resume_tells_the_days_not_counted_and_the_new_deadlines(w):
+    case = testing.new_case(w, received_at=datetime(2025, 9, 26, 10, 0))
+    case = testing.event(case, EventKind.ACCEPTED, datetime(2025, 9, 26, 11, 0))
+    case = testing.event(case, EventKind.PAUSED, datetime(2025, 9, 29, 9, 0), reason="inspection")
+    case = testing.event(case, EventKind.RESUMED, datetime(2025, 10, 10, 9, 0))
+    with moved_to(date(2025, 10, 10)):
+        title, body = papers.notice_text(NoticeKind.RESUME, case, note="检验报告已出具")
+    assert title == "恢复办理告知书"
+    # (09-29, 10-10] = 09-30, 10-09, 10-10 not counted; committed W8 10-14, statutory W23 11-04
+    assert "于2025年10月10日恢复办理" in body and "3个工作日不计算" in body
+    assert "2025年10月14日" in body and "2025年11月4日" in body and "检验报告已出具" in body
+
+
+def test_grant_names_the_legal_basis_and_the_certificate_deadline(w):
+    case = _granted(w)
+    title, body = papers.notice_text(NoticeKind.GRANT, case, reasons="材料齐全，现场核查合格")
+    assert title == "准予行政许可决定书"
+    assert "第三十八条第一款" in body and "食品安全法》第三十五条" in body
+    assert "2025年2月6日" in body and "十个工作日内" in body and "食品经营许可证" in body
+    assert "审查意见：材料齐全，现场核查合格" in body
