@@ -60,6 +60,8 @@ from tongban.identity import public_rules
 from tongban.identity import public_services as accounts
 from tongban.identity.models import PublicAccount, PublicAccountKind
 from tongban.notify import sms
+from tongban.workflow import services as workflow
+from tongban.workflow.models import InstanceStatus, ProcessInstance
 
 ALLOWED = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "ofd", "zip"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -184,7 +186,7 @@ def _applicant_clean(applicant: dict[str, Any]) -> dict[str, str]:
 
 # --- files ------------------------------------------------------------------------------------
 def _check_files(
-    version: ItemVersion, files: Iterable[Upload], *, round_: int
+    version: ItemVersion, files: Iterable[Upload]
 ) -> list[tuple[ItemMaterial | None, Any, core_files.Checked]]:
     materials = {m.pk: m for m in version.materials.all()}
     checked: list[tuple[ItemMaterial | None, Any, core_files.Checked]] = []
@@ -297,7 +299,7 @@ def case_submit(
             raise _err("applicant_required", _("请填写申请人信息。"), "applicant_name")
         who = _applicant_from_account(account)
     clean_form = form_validate(version.form_schema, form_data or {})
-    checked = _check_files(version, files, round_=0)
+    checked = _check_files(version, files)
     handed = {m.pk for m, _f, _c in checked if m is not None}
     missing = [m.name for m in version.materials.all() if m.required and m.pk not in handed]
     if missing:
@@ -382,7 +384,7 @@ def case_supplement(
     note = (note or "").strip()[:2000]
     if not files:
         raise _err("supplement_empty", _("请上传补正材料。"), "materials")
-    checked = _check_files(case.version, files, round_=1)
+    checked = _check_files(case.version, files)
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -443,18 +445,33 @@ def case_withdraw(*, case: Case, account: PublicAccount, reason: str = "") -> Ca
     if case.status not in WITHDRAWABLE or case.decision:
         raise _err("not_withdrawable", _("该办件已作出决定或已结束，不能撤回。"))
     now = core_clock.now()
+    reason = (reason or "").strip()[:500]
+    _cancel_process(case, reason)
     case.status = CaseStatus.WITHDRAWN
     case.is_open = False
     case.completed_at = now
-    case.save(update_fields=["status", "is_open", "completed_at", "updated_at"])
+    case.current_step = ""
+    case.save(update_fields=["status", "is_open", "completed_at", "current_step", "updated_at"])
+    SupplementRequest.objects.filter(case=case, answered_at__isnull=True).update(answered_at=now)
     clock.record_event(
         case,
         EventKind.WITHDRAWN,
         actor=case.applicant_name,
         at=now,
-        data={"reason": (reason or "").strip()[:500]},
+        data={"reason": reason, "by": "applicant"},
     )
     return case
+
+
+def _cancel_process(case: Case, reason: str) -> None:
+    """A withdrawn case leaves nobody's inbox: its running process instance is cancelled."""
+    if not case.instance_id:
+        return
+    inst = ProcessInstance.objects.filter(pk=case.instance_id).first()
+    if inst is not None and inst.status in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
+        workflow.instance_cancel(
+            instance=inst, actor=None, reason=_("申请人撤回申请：%(r)s") % {"r": reason or "—"}, force=True
+        )
 
 
 # --- rating -----------------------------------------------------------------------------------

@@ -325,3 +325,34 @@ def test_lookup_is_rate_limited():
     assert all(applying.lookup_allowed("10.0.0.1") for _ in range(applying.LOOKUP_LIMIT))
     assert not applying.lookup_allowed("10.0.0.1")
     assert applying.lookup_allowed("10.0.0.2")
+
+
+def test_withdraw_after_acceptance_cancels_the_process(w):
+    from tongban.approvals import handling
+    from tongban.workflow.models import InstanceStatus, WorkItem, WorkItemStatus
+
+    case = submit(w)
+    case = handling.case_accept(case=case, actor=w.users["handler"])
+    case.refresh_from_db()
+    assert case.instance_id and WorkItem.objects.filter(instance_id=case.instance_id, status="open").exists()
+    case = applying.case_withdraw(case=case, account=w.citizen)
+    case.instance.refresh_from_db()
+    assert case.instance.status == InstanceStatus.CANCELLED and case.current_step == ""
+    assert not WorkItem.objects.filter(instance_id=case.instance_id, status=WorkItemStatus.OPEN).exists()
+    assert case.status == CaseStatus.WITHDRAWN and case.clock_state == ClockState.STOPPED
+
+
+def test_supplement_asked_by_the_handler_answered_by_the_applicant(w):
+    from tongban.approvals import handling
+
+    case = submit(w)
+    plan = w.item.current.materials.get(name="经营场所平面图")
+    req = handling.case_request_supplement(
+        case=case, actor=w.users["handler"], materials=[plan], items_text="请补充经营场所平面图"
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUPPLEMENT
+    case = applying.case_supplement(case=case, account=w.citizen, files=[(plan.pk, pdf("平面图.pdf"))])
+    req.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and req.answered_at is not None
+    assert case.clock_state == ClockState.PRE_ACCEPTANCE
