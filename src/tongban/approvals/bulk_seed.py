@@ -212,9 +212,11 @@ class Built:
     light_since: dt.datetime | None = None
     tracking_no: str = ""
     form_json: str = "{}"
-    supplements: list[tuple[dt.datetime, int | None, str, dt.datetime | None]] = field(default_factory=list)
-    extensions: list[tuple[int, str, dt.datetime, int | None, dt.datetime, int | None]] = field(
+    supplements: list[tuple[dt.datetime, int | None, str, dt.datetime | None, dict[str, Any]]] = field(
         default_factory=list
+    )
+    extensions: list[tuple[int, str, dt.datetime, int | None, dt.datetime, int | None, dict[str, Any]]] = (
+        field(default_factory=list)
     )
 
 
@@ -539,13 +541,13 @@ class Timeline:
     def __init__(self, rnd: random.Random, received_at: dt.datetime, now: dt.datetime) -> None:
         self.rnd = rnd
         self.now = now
-        self.today = timezone.localtime(now, SHANGHAI).date()
+        self.today = now.astimezone(SHANGHAI).date()
         self.at = received_at
         self.events: list[tuple[str, dt.datetime, dict[str, Any], int | None, str]] = []
 
     @property
     def on(self) -> dt.date:
-        return timezone.localtime(self.at, SHANGHAI).date()
+        return self.at.astimezone(SHANGHAI).date()
 
     def day_after(self, lo: int, hi: int, *, base: dt.date | None = None) -> dt.date:
         """A working day ``lo``..``hi`` working days after ``base`` (the last event's day), not after today."""
@@ -610,17 +612,14 @@ def _live(b: Built, plan: ItemPlan, state: int, t: Timeline, people: People, rnd
     full = state in (C_GRANT, C_REFUSE)
 
     def supplement(max_gap: int) -> None:
-        asked = t.add(
-            EventKind.SUPPLEMENT_REQUESTED,
-            t.day_after(0, max_gap),
-            {"items_text": rnd.choice(SUPPLEMENT_TEXTS)},
-            handler,
-        )
-        if state == O_SUPPLEMENT:
-            b.supplements.append((asked, handler[0] if handler else None, rnd.choice(SUPPLEMENT_TEXTS), None))
-            return
-        answered = t.add(EventKind.SUPPLEMENTED, t.day_after(1, 6), {}, None, a.name)
-        b.supplements.append((asked, handler[0] if handler else None, rnd.choice(SUPPLEMENT_TEXTS), answered))
+        text = rnd.choice(SUPPLEMENT_TEXTS)
+        data: dict[str, Any] = {"items_text": text, "materials": [], "late": False, "second": False}
+        asked = t.add(EventKind.SUPPLEMENT_REQUESTED, t.day_after(0, max_gap), data, handler)
+        answered = None
+        if state != O_SUPPLEMENT:
+            answered = t.add(EventKind.SUPPLEMENTED, t.day_after(1, 6), {}, None, a.name)
+        # the SupplementRequest row; its id goes into the event's data when written
+        b.supplements.append((asked, handler[0] if handler else None, text, answered, data))
 
     # 受理审查 (第三十二条)
     if state == O_SUBMITTED:
@@ -665,15 +664,21 @@ def _live(b: Built, plan: ItemPlan, state: int, t: Timeline, people: People, rnd
     open_steps: list[tuple[str, str, int, bool]] = []
     if not full and counted:
         last = len(counted) - 1
-        stop = last if state == O_DECIDED else rnd.randint(0, last)
-        late = state == O_RUNNING and rnd.random() < 0.06  # a step over its own limit
+        # a paused case is paused in one of its steps; a running one is in the step whose work
+        # reaches today (the last one if all could be done); a decided one completes them all
+        pause_in = rnd.randint(0, last) if state == O_PAUSED else -1
+        late = state == O_RUNNING and rnd.random() < 0.04  # a step over its own limit
         for i, step in enumerate(counted):
             t.add(EventKind.STEP_STARTED, t.on, _step_data(step), handler)
-            if i == stop:
+            if i == pause_in or (state == O_DECIDED and i == last):
                 open_steps.append(step)
                 break
             gap = step[2] + rnd.randint(1, 3) if late else rnd.randint(0, max(0, step[2] - 1))
-            t.add(EventKind.STEP_COMPLETED, t.day_after(gap, gap), {"key": step[0]}, handler)
+            finish = add_workdays(t.on, gap) if gap else t.on
+            if state == O_RUNNING and (finish > t.today or i == last):
+                open_steps.append(step)
+                break
+            t.add(EventKind.STEP_COMPLETED, finish, {"key": step[0]}, handler)
     b.current_step = open_steps[0][0] if open_steps else ""
 
     # 挂起 (第四十五条): the paused ones stay paused; a few others paused and resumed
@@ -693,11 +698,11 @@ def _live(b: Built, plan: ItemPlan, state: int, t: Timeline, people: People, rnd
     # 延期 (第四十二条): once, approved by the head
     if rnd.random() < (0.03 if full else 0.06):
         days = rnd.choice([5, 10]) if not plan.limits.statutory > 30 else 15
-        asked = t.add(EventKind.EXTENDED, t.day_after(0, 1), {"days": days}, leader)
         reason = rnd.choice(EXTEND_REASONS)
-        t.events[-1][2]["reason"] = reason
+        data = {"days": days, "reason": reason}
+        asked = t.add(EventKind.EXTENDED, t.day_after(0, 1), data, leader)
         b.extensions.append(
-            (days, reason, asked, handler[0] if handler else None, asked, leader[0] if leader else None)
+            (days, reason, asked, handler[0] if handler else None, asked, leader[0] if leader else None, data)
         )
     if state == O_RUNNING:
         return
@@ -894,7 +899,7 @@ def seed_cases(
     existing = Case.objects.filter(county=county).count()
     rnd = random.Random(seed * 1_000_003 + existing)
     now = core_clock.now()
-    today = timezone.localtime(now, SHANGHAI).date()
+    today = now.astimezone(SHANGHAI).date()
     first = today.replace(year=today.year - YEARS) + dt.timedelta(days=1)
     catalogue = _catalogue(county)
     people, window = _people(county, {p.unit_id for p in catalogue})
@@ -1013,7 +1018,7 @@ def _build(
     _live(b, item, state, t, people.get(item.unit_id) or People([], None), rnd)
     b.events = t.events
     evs = [
-        clock.Ev(kind=k, on=timezone.localtime(at, SHANGHAI).date(), data=d, seq=i + 1)
+        clock.Ev(kind=k, on=at.astimezone(SHANGHAI).date(), data=d, seq=i + 1)
         for i, (k, at, d, _actor, _name) in enumerate(b.events)
     ]
     # the clock cache exactly as clock.refresh_case stores it
@@ -1032,13 +1037,12 @@ def _build(
 
 
 def _write_batch(county: County, built: list[Built], now: dt.datetime, rows: dict[str, int]) -> None:
-    counters = _counters(county, {timezone.localtime(b.received_at, SHANGHAI).date() for b in built})  # type: ignore[arg-type]
+    counters = _counters(county, {b.received_at.astimezone(SHANGHAI).date() for b in built})  # type: ignore[arg-type]
     ids = _allocate_ids(Case, len(built))
     case_rows = []
-    event_rows: list[tuple[Any, ...]] = []
     for b, pk in zip(built, ids, strict=True):
         b.pk = pk
-        day = timezone.localtime(b.received_at, SHANGHAI).date()  # type: ignore[arg-type]
+        day = b.received_at.astimezone(SHANGHAI).date()  # type: ignore[arg-type]
         counter = counters[day]
         counter.last += 1
         b.tracking_no = f"{county.code}{day:%Y%m%d}{counter.last:05d}"
@@ -1056,37 +1060,54 @@ def _write_batch(county: County, built: list[Built], now: dt.datetime, rows: dic
                 b.received_at, b.completed_at or b.events[-1][1],
             )
         )  # fmt: skip
-        for seq, (kind, at, data, actor, actor_name) in enumerate(b.events, start=1):
-            event_rows.append(
-                (
-                    pk, seq, str(kind), at, timezone.localtime(at, SHANGHAI).date(), actor, actor_name,
-                    json.dumps(data, ensure_ascii=False),
-                )
-            )  # fmt: skip
     TrackingCounter.objects.bulk_update(list(counters.values()), ["last"])
     _write_rows(Case, CASE_COLUMNS, case_rows)
-    _write_rows(CaseEvent, EVENT_COLUMNS, event_rows)
-    sup = [
-        (b.pk, text, "", asked, by, answered, "已按要求补正。" if answered else "")
-        for b in built
-        for asked, by, text, answered in b.supplements
-    ]
+    sups = [(b.pk, s) for b in built for s in b.supplements]
+    sup_rows = []
+    for (case_id, (asked, by, text, answered, data)), pk in zip(
+        sups, _allocate_ids(SupplementRequest, len(sups)) if sups else [], strict=True
+    ):
+        data["request"] = pk
+        sup_rows.append((pk, case_id, text, "", asked, by, answered, "已按要求补正。" if answered else ""))
     _write_rows(
         SupplementRequest,
-        ("case", "items_text", "late_reason", "requested_at", "requested_by", "answered_at", "answer_note"),
-        sup,
+        (
+            "id",
+            "case",
+            "items_text",
+            "late_reason",
+            "requested_at",
+            "requested_by",
+            "answered_at",
+            "answer_note",
+        ),
+        sup_rows,
     )
-    ext = [
-        (b.pk, days, reason, str(ExtensionStatus.APPROVED), asked, by, decided, head, "同意延期。")
-        for b in built
-        for days, reason, asked, by, decided, head in b.extensions
-    ]
+    exts = [(b.pk, e) for b in built for e in b.extensions]
+    ext_rows = []
+    for (case_id, (days, reason, asked, by, decided, head, data)), pk in zip(
+        exts, _allocate_ids(ExtensionRequest, len(exts)) if exts else [], strict=True
+    ):
+        data["request"] = pk
+        ext_rows.append(
+            (pk, case_id, days, reason, str(ExtensionStatus.APPROVED), asked, by, decided, head, "同意延期。")
+        )
     _write_rows(
         ExtensionRequest,
-        ("case", "days", "reason", "status", "requested_at", "requested_by", "decided_at", "decided_by",
+        ("id", "case", "days", "reason", "status", "requested_at", "requested_by", "decided_at", "decided_by",
          "decision_note"),
-        ext,
+        ext_rows,
     )  # fmt: skip
+    event_rows = [
+        (
+            b.pk, seq, str(kind), at, at.astimezone(SHANGHAI).date(), actor, actor_name,
+            json.dumps(data, ensure_ascii=False),
+        )
+        for b in built
+        for seq, (kind, at, data, actor, actor_name) in enumerate(b.events, start=1)
+    ]  # fmt: skip
+    _write_rows(CaseEvent, EVENT_COLUMNS, event_rows)
+    sup, ext = sup_rows, ext_rows
     rows["cases"] += len(case_rows)
     rows["open"] += sum(1 for b in built if b.is_open)
     rows["events"] += len(event_rows)

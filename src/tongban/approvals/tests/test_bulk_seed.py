@@ -147,7 +147,12 @@ def test_events_are_lawful_sequences() -> None:
     for status in OPEN_STATUSES:
         assert counts[status] > 0, status
     assert 4 <= sum(open_sizes) / len(open_sizes) <= 15
-    # the supplement requests and extensions the events refer to
+    # the supplement requests and extensions the events refer to (data["request"], as handling writes it)
+    sup_case = dict(SupplementRequest.objects.values_list("pk", "case_id"))
+    ext_case = dict(ExtensionRequest.objects.values_list("pk", "case_id"))
+    for ev in CaseEvent.objects.filter(kind__in=[EventKind.SUPPLEMENT_REQUESTED, EventKind.EXTENDED]):
+        refs = sup_case if ev.kind == EventKind.SUPPLEMENT_REQUESTED else ext_case
+        assert refs[ev.data["request"]] == ev.case_id
     assert SupplementRequest.objects.filter(answered_at__isnull=True).count() == counts[CaseStatus.SUPPLEMENT]
     assert ExtensionRequest.objects.count() == CaseEvent.objects.filter(kind=EventKind.EXTENDED).count()
 
