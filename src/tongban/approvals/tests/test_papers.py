@@ -340,3 +340,39 @@ def test_grant_names_the_legal_basis_and_the_certificate_deadline(w):
     assert "第三十八条第一款" in body and "食品安全法》第三十五条" in body
     assert "2025年2月6日" in body and "十个工作日内" in body and "食品经营许可证" in body
     assert "审查意见：材料齐全，现场核查合格" in body
+
+
+class FakeTask:
+    """Stands in for a django_tasks task whose backend can defer."""
+
+    def __init__(self, defer: bool):
+        self.defer, self.calls = defer, []
+
+    def get_backend(self):
+        return type("B", (), {"supports_defer": self.defer})()
+
+    def using(self, run_after):
+        self.run_after = run_after
+        return self
+
+    def enqueue(self, *args):
+        self.calls.append((self.run_after, args))
+
+
+def test_failed_send_is_deferred_with_a_growing_delay_then_given_up():
+    t = FakeTask(defer=True)
+    with moved_to(datetime(2025, 2, 5, 9, 0)):
+        assert tasks._retry(t, 1, 42) and tasks._retry(t, 2, 42)
+        assert not tasks._retry(t, tasks.MAX_ATTEMPTS, 42)  # the fifth failure is the last
+    (first, a1), (second, a2) = t.calls
+    assert (a1, a2) == ((42, 2), (42, 3))
+    assert (second - first).total_seconds() == 4 * 60  # 1 minute, then 5
+    assert not tasks._retry(FakeTask(defer=False), 1, 42)  # left to the sweep
+
+
+def test_setup_registers_the_sms_sweep():
+    from tongban.approvals import setup_papers
+    from tongban.core import schedule
+
+    setup_papers.ready()
+    assert any(j.job_id == "approvals.notice_sms_retry" for j in schedule.jobs())
