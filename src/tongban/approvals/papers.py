@@ -420,8 +420,8 @@ def _seal_uri(unit: Any) -> str:
 
 
 def _html_to_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     from tongban.documents.render import fontcache
 
