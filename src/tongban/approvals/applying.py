@@ -212,8 +212,14 @@ def _check_files(
     return checked
 
 
-def _store(case: Case, checked: list[tuple[ItemMaterial | None, Any, core_files.Checked]], round_: int,
-           stored: list[str]) -> list[CaseMaterial]:  # fmt: skip
+def _store(
+    case: Case,
+    checked: list[tuple[ItemMaterial | None, Any, core_files.Checked]],
+    round_: int,
+    stored: list[str],
+) -> list[CaseMaterial]:
+    """Store the checked files (random names) as CaseMaterial rows; ``stored`` collects the
+    storage names so the caller can delete them if the transaction fails."""
     rows = []
     for material, f, c in checked:
         row = CaseMaterial(
@@ -221,7 +227,7 @@ def _store(case: Case, checked: list[tuple[ItemMaterial | None, Any, core_files.
         )
         f.seek(0)
         row.file.save(f"{uuid.uuid4().hex}.{c.ext}", File(f), save=False)
-        stored.append(row.file.name)
+        stored.append(str(row.file.name))
         row.save()
         rows.append(row)
     return rows

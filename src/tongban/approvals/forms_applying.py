@@ -111,7 +111,7 @@ class RegisterForm(PublicForm):
     password2 = _password(_("确认密码"), "new-password")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             self.add_error("password2", _("两次输入的密码不一致。"))
         return data
@@ -127,7 +127,7 @@ class ResetForm(PublicForm):
     new_password2 = _password(_("确认新密码"), "new-password")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (
             data.get("new_password")
             and data.get("new_password2")
@@ -143,7 +143,7 @@ class PasswordChangeForm(PublicForm):
     new_password2 = _password(_("确认新密码"), "new-password")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (
             data.get("new_password")
             and data.get("new_password2")
