@@ -27,11 +27,15 @@ start and end as clock events with the step's own limit and keeps ``Case.handler
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.approvals import clock, processes
@@ -68,6 +72,32 @@ DEFAULT_APPEAL_RIGHTS = (
 )
 
 HANDLER_ROLES = (BusinessRole.CASE_HANDLER, BusinessRole.UNIT_LEADER)
+
+# Seeding only (demo_handling): the time the services' clock events carry. The demo builds its
+# cases over past weeks through these same services; nothing else sets it.
+_AT: ContextVar[datetime | None] = ContextVar("approvals_handling_at", default=None)
+
+
+@contextmanager
+def backdated(at: datetime) -> Iterator[None]:
+    """Seeding only: within the block, events, requests and checks use ``at`` as "now"."""
+    token = _AT.set(at)
+    try:
+        yield
+    finally:
+        _AT.reset(token)
+
+
+def _now() -> datetime:
+    return _AT.get() or core_clock.now()
+
+
+def _today() -> date:
+    return timezone.localdate(_now())
+
+
+def _record(case: Case, kind: str, *, actor: Any = None, data: dict[str, Any] | None = None) -> Any:
+    return clock.record_event(case, kind, actor=actor, data=data, at=_AT.get())
 
 
 # --- who may do what ----------------------------------------------------------------------------
@@ -130,7 +160,7 @@ def _audit(event: str, case: Case, actor: Any, **new: Any) -> None:
 
 
 def _window_passed(case: Case, today: date | None = None) -> bool:
-    today = today or core_clock.today()
+    today = today or _today()
     return bool(
         case.status == CaseStatus.SUBMITTED
         and case.clock_state == ClockState.PRE_ACCEPTANCE
@@ -280,7 +310,7 @@ def on_workflow_event(event: str, instance: Any, item: Any) -> None:
         )
         if not again:
             step = _step_rows(case).get(item.step)
-            clock.record_event(
+            _record(
                 case,
                 EventKind.STEP_STARTED,
                 actor=item.sender,
@@ -303,7 +333,7 @@ def on_workflow_event(event: str, instance: Any, item: Any) -> None:
             data["returned"] = True
         if item.opinion:
             data["opinion"] = item.opinion[:500]
-        clock.record_event(case, EventKind.STEP_COMPLETED, actor=item.completed_by, data=data)
+        _record(case, EventKind.STEP_COMPLETED, actor=item.completed_by, data=data)
         Case.objects.filter(pk=case.pk, current_step=item.step).update(current_step="")
 
 
@@ -323,7 +353,7 @@ def _deem(case: Case, actor: Any) -> None:
     """Store DEEMED_ACCEPTED for a case whose acceptance window has passed (the lock is held)."""
     c = clock.case_clock(case)
     as_of = c.window_start or case.received_on
-    clock.record_event(case, EventKind.DEEMED_ACCEPTED, actor=actor, data={"as_of": as_of.isoformat()})
+    _record(case, EventKind.DEEMED_ACCEPTED, actor=actor, data={"as_of": as_of.isoformat()})
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.ACCEPTED)
     case.status = CaseStatus.ACCEPTED
 
@@ -354,7 +384,7 @@ def case_accept(*, case: Case, actor: Any, note: str = "") -> Case:
         deemed = _window_passed(case)
         if deemed:
             _deem(case, actor)
-        clock.record_event(case, EventKind.ACCEPTED, actor=actor, data={"note": _text(note, 500)})
+        _record(case, EventKind.ACCEPTED, actor=actor, data={"note": _text(note, 500)})
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.ACCEPTED)
         case.status = CaseStatus.ACCEPTED
         _notice(case, NoticeKind.ACCEPTANCE, actor, deemed=deemed, accepted_on=case.accepted_on)
@@ -387,13 +417,13 @@ def case_reject(*, case: Case, actor: Any, reason: str, text: str) -> Case:
                 ),
             )
         label = str(RejectReason(reason).label)
-        clock.record_event(
+        _record(
             case,
             EventKind.REJECTED,
             actor=actor,
             data={"reason": reason, "reason_label": label, "text": text[:1000]},
         )
-        now = core_clock.now()
+        now = _now()
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.REJECTED, is_open=False, completed_at=now)
         case.status, case.is_open, case.completed_at = CaseStatus.REJECTED, False, now
         _notice(
@@ -461,12 +491,12 @@ def case_request_supplement(
             # 第三十二条: the application already counts as accepted on the day the window began.
             _deem_and_start(case, actor)
             after, previous = True, CaseStatus.ACCEPTED
-        now = core_clock.now()
+        now = _now()
         req = SupplementRequest.objects.create(
             case=case, items_text=items_text, late_reason=late_reason, requested_at=now, requested_by=actor
         )
         req.materials.set(mats)
-        clock.record_event(
+        _record(
             case,
             EventKind.SUPPLEMENT_REQUESTED,
             actor=actor,
@@ -502,7 +532,7 @@ def cases_deem_accepted(*, today: date | None = None) -> int:
     ``today`` is deemed accepted on the day the window began (receipt, or the day the applicant
     supplemented): DEEMED_ACCEPTED with ``as_of``, status 办理中, the process starts and the
     applicant is told. Idempotent (a case already accepted is skipped under its lock)."""
-    today = today or core_clock.today()
+    today = today or _today()
     ids = list(
         Case.objects.filter(
             is_open=True,
@@ -573,7 +603,7 @@ def case_pause(*, case: Case, actor: Any, reason: str, expected_days: int, note:
                 field="expected_days",
             )
         label = str(PauseReason(reason).label)
-        clock.record_event(
+        _record(
             case,
             EventKind.PAUSED,
             actor=actor,
@@ -595,7 +625,7 @@ def case_resume(*, case: Case, actor: Any, note: str = "") -> Case:
         case = _lock(case)
         _require_handler(case, actor)
         _require_status(case, CaseStatus.PAUSED)
-        clock.record_event(case, EventKind.RESUMED, actor=actor, data={"note": _text(note, 1000)})
+        _record(case, EventKind.RESUMED, actor=actor, data={"note": _text(note, 1000)})
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.ACCEPTED)
         case.status = CaseStatus.ACCEPTED
         case.refresh_from_db()
@@ -638,7 +668,7 @@ def extension_request(*, case: Case, actor: Any, days: int, reason: str) -> Exte
         if not reason:
             raise TongbanError("approvals.reason_required", _("请填写延期理由。"), field="reason")
         req = ExtensionRequest.objects.create(
-            case=case, days=n, reason=reason, requested_at=core_clock.now(), requested_by=actor
+            case=case, days=n, reason=reason, requested_at=_now(), requested_by=actor
         )
         _audit("extension_requested", case, actor, request=req.pk, days=n)
         leaders = list(
@@ -684,12 +714,12 @@ def extension_decide(
             _require_status(case, CaseStatus.ACCEPTED, CaseStatus.PAUSED)
         elif not note:
             raise TongbanError("approvals.note_required", _("不同意延期时请填写审批意见。"), field="note")
-        now = core_clock.now()
+        now = _now()
         req.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         req.decided_at, req.decided_by, req.decision_note = now, actor, note
         req.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
         if approve:
-            clock.record_event(
+            _record(
                 case,
                 EventKind.EXTENDED,
                 actor=actor,
@@ -733,11 +763,11 @@ def case_decide(*, case: Case, actor: Any, decision: str, reasons: str = "", app
                     field="appeal_rights",
                 )
         item = _item_for(case, actor, (processes.DECIDE_STEP,))
-        today = core_clock.today()
+        today = _today()
         late = bool(case.due_statutory and today > case.due_statutory)
         certify = decision == Decision.GRANT and bool(case.version.certificate_name)
         label = str(Decision(decision).label)
-        clock.record_event(
+        _record(
             case,
             EventKind.DECIDED,
             actor=actor,
@@ -774,8 +804,8 @@ def case_decide(*, case: Case, actor: Any, decision: str, reasons: str = "", app
 
 
 def _finish(case: Case, actor: Any) -> None:
-    clock.record_event(case, EventKind.COMPLETED, actor=actor)
-    now = core_clock.now()
+    _record(case, EventKind.COMPLETED, actor=actor)
+    now = _now()
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.COMPLETED, is_open=False, completed_at=now, current_step=""
     )
@@ -794,7 +824,7 @@ def certificate_issue(*, case: Case, actor: Any) -> Any:
         item = _item_for(case, actor, (processes.CERTIFY_STEP,))
         cert = papers.certificate_create(case=case, actor=actor)
         _complete(item, actor, _("已颁发电子证照 %(no)s。") % {"no": cert.number})
-        clock.record_event(
+        _record(
             case,
             EventKind.CERTIFICATE_ISSUED,
             actor=actor,
@@ -824,9 +854,7 @@ def fee_charge(*, case: Case, actor: Any, name: str, amount: Any) -> CaseFee:
             raise TongbanError("approvals.fee_name", _("请填写收费项目。"), field="name")
         if value <= 0 or value >= Decimal("1e10"):
             raise TongbanError("approvals.fee_amount", _("请填写正确的收费金额（元）。"), field="amount")
-        fee = CaseFee.objects.create(
-            case=case, name=name, amount=value, charged_at=core_clock.now(), charged_by=actor
-        )
+        fee = CaseFee.objects.create(case=case, name=name, amount=value, charged_at=_now(), charged_by=actor)
         listed = case.version.fees.filter(name=name, amount=value).exists()
         _audit("fee_charged", case, actor, fee=fee.pk, name=name, amount=str(value), listed=listed)
     return fee
@@ -847,8 +875,8 @@ def case_withdraw(*, case: Case, actor: Any, note: str = "") -> Case:
                 "approvals.note_required", _("请填写申请人撤回申请的方式和理由。"), field="note"
             )
         _cancel_workflow(case, actor, note)
-        clock.record_event(case, EventKind.WITHDRAWN, actor=actor, data={"note": note})
-        now = core_clock.now()
+        _record(case, EventKind.WITHDRAWN, actor=actor, data={"note": note})
+        now = _now()
         Case.objects.filter(pk=case.pk).update(
             status=CaseStatus.WITHDRAWN, is_open=False, completed_at=now, current_step=""
         )
