@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tongban.approvals import processes
-from tongban.approvals.catalogue import FIELD_TYPES, FeeIn, MaterialIn, StepIn
+from tongban.approvals.catalogue import FeeIn, MaterialIn, StepIn
 from tongban.approvals.models import ItemType, MaterialForm, Variant
 
 TEXT = {"class": "form-control"}
@@ -122,6 +122,7 @@ class MaterialRow(forms.Form):
     form = forms.ChoiceField(
         label=_("材料形式"),
         choices=MaterialForm.choices,
+        initial=MaterialForm.ORIGINAL,  # the first option: an untouched extra row stays unchanged
         widget=forms.Select(attrs={**SELECT, "class": "form-select form-select-sm"}),
     )
     copies = forms.IntegerField(
@@ -173,7 +174,14 @@ class FieldRow(forms.Form):
     label = forms.CharField(label=_("字段名称"), max_length=60, widget=forms.TextInput(attrs=TEXT))
     type = forms.ChoiceField(
         label=_("类型"),
-        choices=[(t, t) for t in FIELD_TYPES],
+        choices=[
+            ("text", _("单行文本")),
+            ("textarea", _("多行文本")),
+            ("date", _("日期")),
+            ("number", _("数字")),
+            ("select", _("下拉选择")),
+        ],
+        initial="text",
         widget=forms.Select(attrs=SELECT),
     )
     required = forms.BooleanField(label=_("必填"), required=False, widget=forms.CheckboxInput(attrs=CHECK))
