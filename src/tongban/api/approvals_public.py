@@ -301,7 +301,7 @@ def _uploads(request: HttpRequest) -> list[tuple[int | None, Any]]:
     summary="发送注册短信验证码（同一号码 60 秒一次，10 分钟有效）",
 )
 def register_code(request: HttpRequest, payload: CodeIn) -> dict[str, str]:
-    applying.register_code_send(phone=payload.phone)
+    applying.register_code_send(phone=payload.phone, client=audit.client_ip(request) or "")
     return {"detail": _("验证码已发送，10 分钟内有效。")}
 
 
@@ -353,7 +353,7 @@ def logout(request: HttpRequest) -> Status[None]:
     summary="发送找回密码验证码（发到账户登记的手机号；是否存在该账户不作区分）",
 )
 def reset_code(request: HttpRequest, payload: ResetCodeIn) -> dict[str, str]:
-    applying.reset_code_send(login=payload.login)
+    applying.reset_code_send(login=payload.login, client=audit.client_ip(request) or "")
     return {"detail": _("如果该账户存在，验证码已发送到登记的手机号码。")}
 
 

@@ -85,12 +85,15 @@ def sms_send(phone: str, text: str) -> str:
     return sms.get_backend().send(phone, text)
 
 
-def register_code_send(*, phone: str) -> None:
-    """The registration SMS code (identity.public_services.phone_code_send)."""
+def register_code_send(*, phone: str, client: str | None = None) -> None:
+    """The registration SMS code (identity.public_services.phone_code_send); ``client`` is the
+    caller's address, limited to 10 codes an hour."""
+    _code_allowed(client)
     accounts.phone_code_send(phone=phone, purpose=accounts.PURPOSE_REGISTER, send=sms_send)
 
 
-def reset_code_send(*, login: str) -> None:
+def reset_code_send(*, login: str, client: str | None = None) -> None:
+    _code_allowed(client)
     accounts.reset_code_send(login=login, send=sms_send)
 
 
@@ -549,16 +552,29 @@ def case_rate(
 # --- anonymous lookup throttle ----------------------------------------------------------------
 LOOKUP_LIMIT = 20
 LOOKUP_WINDOW = 10 * 60
+CODE_LIMIT = 10  # SMS codes one client address may ask for within CODE_WINDOW (any numbers)
+CODE_WINDOW = 60 * 60
+
+
+def _allowed(kind: str, client: str, limit: int, window: int) -> bool:
+    key = f"ban:{kind}:" + hashlib.sha256((client or "-").encode()).hexdigest()[:32]
+    now = time.time()
+    stamps = [t for t in (cache.get(key) or []) if t > now - window]
+    if len(stamps) >= limit:
+        return False
+    stamps.append(now)
+    cache.set(key, stamps, window)
+    return True
 
 
 def lookup_allowed(client: str) -> bool:
     """At most 20 progress lookups per client address in 10 minutes (guessing tracking numbers
     and names is slow)."""
-    key = "ban:lookup:" + hashlib.sha256((client or "-").encode()).hexdigest()[:32]
-    now = time.time()
-    stamps = [t for t in (cache.get(key) or []) if t > now - LOOKUP_WINDOW]
-    if len(stamps) >= LOOKUP_LIMIT:
-        return False
-    stamps.append(now)
-    cache.set(key, stamps, LOOKUP_WINDOW)
-    return True
+    return _allowed("lookup", client, LOOKUP_LIMIT, LOOKUP_WINDOW)
+
+
+def _code_allowed(client: str | None) -> None:
+    """At most 10 SMS codes per client address an hour, whatever the numbers (no SMS bombing);
+    each number has its own 60-second rule in identity.public_services."""
+    if client is not None and not _allowed("code", client, CODE_LIMIT, CODE_WINDOW):
+        raise _err("code_too_many", _("获取验证码过于频繁，请 1 小时后再试。"), "phone")

@@ -93,6 +93,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("ban:login")
 
 
+def _client(request: HttpRequest) -> str:
+    return audit.client_ip(request) or ""
+
+
 def _send_code(request: HttpRequest, form: PublicForm, send: Any) -> None:
     try:
         send()
@@ -113,7 +117,9 @@ def register_view(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.errors.clear()
             phone = request.POST.get("phone", "")
-            _send_code(request, form, lambda: applying.register_code_send(phone=phone))
+            _send_code(
+                request, form, lambda: applying.register_code_send(phone=phone, client=_client(request))
+            )
             return _render(request, "register.html", {"form": form}, 200 if not form.errors else 400)
         if form.is_valid():
             d = form.cleaned_data
@@ -158,7 +164,7 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.errors.clear()
             login = request.POST.get("login", "")
-            _send_code(request, form, lambda: applying.reset_code_send(login=login))
+            _send_code(request, form, lambda: applying.reset_code_send(login=login, client=_client(request)))
             return _render(request, "password_reset.html", {"form": form}, 200 if not form.errors else 400)
         if form.is_valid() and not form.cleaned_data.get("code"):
             form.add_error("code", _("请填写短信验证码。"))

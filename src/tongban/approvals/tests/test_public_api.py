@@ -198,3 +198,12 @@ def test_openapi_documents_the_public_endpoints(w):
     ):
         assert path in spec["paths"], path
     assert "401" in spec["paths"]["/api/v1/public/cases"]["get"]["responses"]
+
+
+def test_sms_codes_limited_per_client_address(w):
+    c = Client()
+    for i in range(10):
+        r = c.post(f"{API}/register/code", {"phone": f"139000000{i:02d}"}, content_type="application/json")
+        assert r.status_code == 200, r.content
+    r = c.post(f"{API}/register/code", {"phone": "13900000099"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "approvals.code_too_many"
