@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Each part of the domain wires itself (nav entries, notify events, workflow definitions and
 # listeners, demo data, scheduled jobs) in its own setup module's ready().
-PARTS = ("setup_catalogue", "setup_applying", "setup_handling")
+PARTS = ("setup_catalogue", "setup_applying", "setup_handling", "setup_papers")
 
 
 class ApprovalsConfig(AppConfig):
