@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 from tongban.approvals import testing
 from tongban.approvals.models import Case
@@ -47,6 +48,7 @@ def _code(path: Path, phone: str) -> str:
 
 
 def test_citizen_registers_applies_and_looks_up_on_a_phone(phone_page, live_server, settings, tmp_path):
+    cache.clear()  # the SMS-code and lookup limits per client address
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TONGBAN_SMS_BACKEND = "tongban.notify.sms.FileSmsBackend"
     settings.TONGBAN_SMS_FILE = tmp_path / "sms.log"
@@ -100,6 +102,12 @@ def test_citizen_registers_applies_and_looks_up_on_a_phone(phone_page, live_serv
     assert "收件回执" in page.inner_text("#case-notices")
     _fits(page)
     assert _serious_axe(page) == []
+    # large-text mode (适老化): bigger type, still no sideways scrolling
+    page.click(".navbar-toggler")
+    page.click("button[title='适老化大字模式']")
+    page.wait_for_selector("html.tb-large")
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 19
+    _fits(page)
 
     # lookup without login, in a fresh context
     ctx = page.context.browser.new_context(
