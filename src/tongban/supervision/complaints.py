@@ -301,7 +301,11 @@ def complaint_enter(
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("unit", "county").get(pk=complaint.pk)
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("unit", "county")
+        .get(pk=complaint.pk)
+    )
 
 
 def complaint_forward(

@@ -177,6 +177,8 @@ def _seed_ratings() -> tuple[int, int]:
     )
     rated = bad = 0
     for case, (level, eff, guide, conv, oper, comment) in zip(cases, DEMO_RATINGS, strict=False):
+        if case.account is None:
+            continue
         try:
             applying.case_rate(
                 case=case,

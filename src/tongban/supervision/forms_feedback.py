@@ -64,7 +64,7 @@ class PublicComplaintForm(StyledForm):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("请选择部门")), *units]
+        self.fields["unit"].choices = [("", _("请选择部门")), *units]  # type: ignore[attr-defined]
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})
 
@@ -83,7 +83,7 @@ class StaffComplaintForm(StyledForm):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("请选择部门")), *units]
+        self.fields["unit"].choices = [("", _("请选择部门")), *units]  # type: ignore[attr-defined]
 
 
 class ForwardForm(StyledForm):
@@ -92,7 +92,7 @@ class ForwardForm(StyledForm):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]
 
 
 class StatementForm(StyledForm):

@@ -8,18 +8,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 SECTION = _("电子监察")
+UNIT_SECTION = _("网上审批")
 
 
 def _supervisor(user: Any) -> bool:
     from tongban.supervision import selectors_feedback as sel
 
     return bool(user.is_authenticated) and sel.is_supervisor(user)
-
-
-def _reader(user: Any) -> bool:
-    from tongban.supervision import selectors_feedback as sel
-
-    return bool(user.is_authenticated) and sel.can_use_feedback(user)
 
 
 def _unit_head_only(user: Any) -> bool:
@@ -56,41 +51,59 @@ def ready() -> None:
     events.register(
         "supervision.followup_opened", _("差评待整改"), default_channels=("inapp", "sms"), order=423
     )
-    nav.register(
-        nav.NavItem(
-            key="supervision_complaints",
-            label=_("投诉处理"),
-            url_name="supervision:complaints",
-            icon="bi-chat-square-text",
-            section=SECTION,
-            order=520,
-            visible=_reader,
-            badge=_complaints_badge,
-        )
-    )
-    nav.register(
-        nav.NavItem(
-            key="supervision_followups",
-            label=_("差评整改"),
-            url_name="supervision:followups",
-            icon="bi-hand-thumbs-down",
-            section=SECTION,
-            order=521,
-            visible=_reader,
-            badge=_followups_badge,
-        )
-    )
-    nav.register(
-        nav.NavItem(
-            key="supervision_performance",
-            label=_("绩效考核"),
-            url_name="supervision:performance",
-            icon="bi-bar-chart-line",
-            section=SECTION,
-            order=522,
-            visible=_reader,
-        )
-    )
+    # Supervisors: in 电子监察 after the watch part's entries (600–620; its settings are at 690).
+    for key, label, url_name, icon, order, badge in (
+        (
+            "supervision_complaints",
+            _("投诉处理"),
+            "supervision:complaints",
+            "bi-chat-square-text",
+            630,
+            _complaints_badge,
+        ),
+        (
+            "supervision_followups",
+            _("差评整改"),
+            "supervision:followups",
+            "bi-hand-thumbs-down",
+            640,
+            _followups_badge,
+        ),
+        ("supervision_performance", _("绩效考核"), "supervision:performance", "bi-bar-chart-line", 650, None),
+    ):
+        nav.register(
+            nav.NavItem(
+                key=key, label=label, url_name=url_name, icon=icon, section=SECTION, order=order,
+                visible=_supervisor, badge=badge,
+            )
+        )  # fmt: skip
+    # Unit heads (not supervisors): their unit's follow-ups, complaints forwarded to it and its
+    # score, next to the watch part's 整改通知 (网上审批, 590).
+    for key, label, url_name, icon, order, badge in (
+        (
+            "unit_followups",
+            _("差评整改"),
+            "supervision:followups",
+            "bi-hand-thumbs-down",
+            591,
+            _followups_badge,
+        ),
+        (
+            "unit_complaints",
+            _("投诉处理"),
+            "supervision:complaints",
+            "bi-chat-square-text",
+            592,
+            _complaints_badge,
+        ),
+        ("unit_performance", _("绩效考核"), "supervision:performance", "bi-bar-chart-line", 593, None),
+    ):
+        nav.register(
+            nav.NavItem(
+                key=key, label=label, url_name=url_name, icon=icon, section=UNIT_SECTION, order=order,
+                visible=_unit_head_only, badge=badge,
+            )
+        )  # fmt: skip
     hooks.register_rating_listener("supervision.followups", followups.on_rating)
     # 01:30 every night: the current and the previous month (late answers and ratings).
     schedule.register(

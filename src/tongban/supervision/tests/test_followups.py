@@ -209,3 +209,21 @@ def test_api_close_bad_input(w):
         f"/api/v1/followups/{fu.pk}/close", {"fixed": "", "contact": "x"}, content_type="application/json"
     )
     assert r.status_code == 400 and r.json()["code"] == "supervision.fixed_required"
+
+
+def test_nav_entries(w):
+    from tongban.core import nav
+
+    rate(finished_case(w), 2)
+
+    def entries(user):
+        return {(str(i["section"]), str(i["label"])): i["badge"] for i in nav.items_for(user)}
+
+    sup = entries(w.users["supervisor"])
+    for label in ("投诉处理", "差评整改", "绩效考核"):
+        assert ("电子监察", label) in sup
+    assert sup[("电子监察", "差评整改")] == 1
+    head = entries(w.users["scj_leader"])
+    assert head[("网上审批", "差评整改")] == 1
+    assert ("电子监察", "差评整改") not in head
+    assert not any(label in ("投诉处理", "差评整改", "绩效考核") for _s, label in entries(w.users["handler"]))
