@@ -537,3 +537,17 @@ def certificate(request: HttpRequest, tracking_no: str) -> FileResponse:
         raise NotFound("approvals.certificate_not_found", _("该办件没有电子证照。"))
     return FileResponse(cert.pdf.open("rb"), as_attachment=True, filename=f"{cert.number}.pdf",
                         content_type="application/pdf")  # fmt: skip
+
+
+@router.get(
+    "/cases/{tracking_no}/materials/{material_id}",
+    auth=AUTH,
+    response={200: None, **errors(404)},
+    summary="下载本人提交的申请材料",
+)
+def material(request: HttpRequest, tracking_no: str, material_id: int) -> FileResponse:
+    case = _case(request, tracking_no)
+    row = case.materials.filter(pk=material_id).first()
+    if row is None:
+        raise NotFound("approvals.material_not_found", _("没有找到这个文件。"))
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)

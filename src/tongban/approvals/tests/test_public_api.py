@@ -102,6 +102,10 @@ def test_submit_detail_list_and_notices(w):
     assert detail["events"][0]["kind"] == "received" and detail["can_withdraw"]
     notices = c.get(f"{API}/cases/{no}/notices").json()
     assert notices[0]["kind"] == "receipt"
+    m = detail["materials"][0]
+    r = c.get(f"{API}/cases/{no}/materials/{m['id']}")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    assert login(w.citizen2).get(f"{API}/cases/{no}/materials/{m['id']}").status_code == 404
 
 
 def test_submit_refused_leaves_nothing(w):
