@@ -49,3 +49,38 @@ def test_demo_cases_in_every_state_and_idempotent(settings: Any, tmp_path: Any) 
     assert Case.objects.filter(is_open=True).exclude(light="green").exists()  # some in 预警/黄牌
     demo_handling.seed()
     assert Case.objects.count() == n
+
+
+def test_every_demo_case_page_renders_for_handler_head_and_supervisor(
+    client: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.TONGBAN_SMS_BACKEND = f"{__name__}.NullSms"
+    from django.urls import reverse
+
+    from tongban.seals import services as seal_services
+
+    w = testing.build_world()
+    seal_services.ca_init(county=w.county)
+    seal_services.certificate_issue(unit=w.units["scj"])
+    leader = w.users["scj_leader"]
+    leader.username = "scjleader"
+    leader.save(update_fields=["username"])
+    demo_handling.seed()
+    cases = list(Case.objects.filter(unit=w.units["scj"]))
+    for who in ("handler", "scj_leader", "supervisor"):
+        client.force_login(w.users[who])
+        for box in ("pending", "supplement", "handling", "paused", "certify", "done", "all"):
+            assert client.get(reverse("approvals:cases"), {"box": box}).status_code == 200
+        for case in cases:
+            r = client.get(reverse("approvals:case", args=[case.pk]))
+            assert r.status_code == 200, (who, case.status)
+        client.logout()
+    # the unit head sees the pending extension to approve; the badge counts it
+    from tongban.approvals import handling_selectors
+
+    ext = ExtensionRequest.objects.filter(status="pending").first()
+    client.force_login(leader)
+    body = client.get(reverse("approvals:case", args=[ext.case_id])).content.decode()
+    assert f'id="ext-{ext.pk}-submit"' in body
+    assert handling_selectors.pending_count(leader) >= 1
