@@ -139,7 +139,7 @@ def list_items(
 @router.get("/departments", response={200: list[DepartmentOut]}, summary="有已发布事项的部门")
 def departments(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"id": d.pk, "name": d.name, "short_name": d.short_name, "items": d.n}
+        {"id": d.pk, "name": d.name, "short_name": d.short_name, "items": getattr(d, "n", 0)}
         for d in sel.published_departments(sel.hall_county())
     ]
 
@@ -181,6 +181,6 @@ def item_guide(request: HttpRequest, code: str) -> dict[str, Any]:
         "steps": [
             {"key": s.key, "name": s.name, "limit": s.limit, "counts": s.counts} for s in v.steps.all()
         ],
-        "parent_code": item.parent.code if item.parent_id else None,
+        "parent_code": item.parent.code if item.parent is not None else None,
         "children": [_item(c) for c in sel.published_children(item)],
     }

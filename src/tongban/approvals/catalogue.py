@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -111,6 +111,13 @@ class StepIn:
     name: str = ""
 
 
+def process_steps(process_key: str) -> list[tuple[str, str]]:
+    """The (key, name) of each step of a process (approvals.processes), [] for an unknown key."""
+    spec = processes.PROCESSES.get(process_key)
+    steps = cast("list[tuple[str, Any]]", spec["steps"]) if spec else []
+    return [(k, str(n)) for k, n in steps]
+
+
 def _err(code: str, message: Any, field: str | None = None) -> TongbanError:
     return TongbanError(f"approvals.{code}", message, field=field)
 
@@ -161,7 +168,7 @@ def validate_steps(process_key: str, steps: Sequence[StepIn], committed: int) ->
     spec = processes.PROCESSES.get(process_key)
     if spec is None:
         raise _err("process_invalid", _("请选择有效的办理流程。"), "process_key")
-    expected = [(k, str(n)) for k, n in spec["steps"]]  # type: ignore[union-attr]
+    expected = process_steps(process_key)
     keys = [s.key for s in steps]
     if sorted(keys) != sorted(k for k, _n in expected):
         raise _err(
@@ -334,7 +341,7 @@ def _check_unit(actor: Any, unit: Unit | None, *, field: str) -> Unit:
 def default_steps(process_key: str, committed: int) -> list[StepIn]:
     """A first draft's steps: the process's counted steps share the committed limit (the last one
     takes the rest); 制证送达 gets 10 working days and does not count."""
-    keys = [(k, str(n)) for k, n in processes.PROCESSES[process_key]["steps"]]  # type: ignore[index]
+    keys = process_steps(process_key)
     counted = [k for k, _n in keys if k != processes.CERTIFY_STEP]
     share = max(1, committed // max(1, len(counted)))
     out: list[StepIn] = []
@@ -373,7 +380,7 @@ def item_create(
     r = rights(actor)
     if not r.any:
         raise PermissionDenied("approvals.catalogue_forbidden", _("只有事项管理员可以维护事项目录。"))
-    if not editable_departments(actor).filter(pk=getattr(department, "pk", None)).exists():
+    if not editable_departments(actor).filter(pk=department.pk).exists():
         raise PermissionDenied("approvals.item_forbidden", _("只能为本部门新增事项。"))
     code = (code or "").strip()
     if not CODE_RE.match(code):
@@ -385,7 +392,7 @@ def item_create(
     if parent is not None:
         if parent.county_id != r.county_id or parent.department_id != department.pk:
             raise _err("parent_invalid", _("上级事项须是本部门的事项。"), "parent")
-        if parent.parent_id is not None and parent.parent.parent_id is not None:
+        if parent.parent is not None and parent.parent.parent_id is not None:
             raise _err("parent_depth", _("事项目录只有主项、子项、办理项三级。"), "parent")
         if variant and ServiceItem.objects.filter(parent=parent, variant=variant).exists():
             raise _err("variant_taken", _("该事项下已有同一业务办理项。"), "variant")
@@ -559,7 +566,7 @@ def version_update(
         _validate_materials(materials)
         checked_samples = {
             i: files.check(
-                m.sample, m.sample.name, getattr(m.sample, "size", None),
+                m.sample, m.sample.name or "sample", getattr(m.sample, "size", None),
                 allowed=SAMPLE_TYPES, limit=SAMPLE_LIMIT, prefix="approvals.sample", field="materials",
             )
             for i, m in enumerate(materials)

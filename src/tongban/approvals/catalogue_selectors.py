@@ -44,7 +44,7 @@ class CatalogueRights:
     """The actor's catalogue rights: the departments whose items they maintain, and whether they
     are an administrator of the county approval office (who sees every item and publishes)."""
 
-    county_id: int | None
+    county_id: int  # 0 when the actor has no catalogue rights
     department_ids: frozenset[int]
     office: bool
 
@@ -59,7 +59,7 @@ class CatalogueRights:
 def rights(user: Any) -> CatalogueRights:
     """One query: the actor's catalogue_admin grants (cached on the user object for the request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return CatalogueRights(None, frozenset(), False)
+        return CatalogueRights(0, frozenset(), False)
     cached = getattr(user, "_tb_catalogue_rights", None)
     if cached is not None:
         return cached
@@ -69,7 +69,7 @@ def rights(user: Any) -> CatalogueRights:
         .only("unit__id", "unit__short_name", "unit__county_id", "county_id")
     )
     office = any(g.unit.short_name == settings.TONGBAN_APPROVAL_OFFICE for g in grants)
-    county_id = grants[0].county_id if grants else None
+    county_id = grants[0].county_id if grants else 0
     result = CatalogueRights(
         county_id=county_id,
         department_ids=frozenset(g.unit_id for g in grants),
@@ -245,10 +245,10 @@ def version_diff(a: ItemVersion, b: ItemVersion) -> list[DiffRow]:
     fields, as readable text."""
     rows: list[DiffRow] = []
     for name in DIFF_FIELDS:
-        f = ItemVersion._meta.get_field(name)
+        label = str(getattr(ItemVersion._meta.get_field(name), "verbose_name", name))
         old, new = _show(a, name), _show(b, name)
         if old != new:
-            rows.append(DiffRow(str(f.verbose_name), old, new))
+            rows.append(DiffRow(label, old, new))
 
     def lines(v: ItemVersion, rel: str) -> str:
         out = []

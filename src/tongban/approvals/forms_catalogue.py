@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +58,7 @@ class ItemCreateForm(forms.Form):
 
     def __init__(self, *args: Any, departments: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = departments
+        cast(forms.ChoiceField, self.fields["department"]).choices = departments
 
 
 class VersionForm(forms.Form):
@@ -113,7 +113,7 @@ class VersionForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["implementing_unit"].choices = units
+        cast(forms.ChoiceField, self.fields["implementing_unit"]).choices = units
 
 
 class MaterialRow(forms.Form):

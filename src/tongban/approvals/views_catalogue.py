@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,12 +41,12 @@ from tongban.orgs.models import Unit
 PAGE_SIZE = 30
 
 
-def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Staff login required; NotFound → 404, PermissionDenied → 403 (nothing changed)."""
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             sel.require_catalogue_admin(request.user)
             return view(request, *args, **kwargs)
@@ -205,7 +206,7 @@ def _formsets(request: HttpRequest, v: ItemVersion, process_key: str | None = No
     limits = {s.key: s for s in v.steps.all()}
     key = process_key or v.process_key
     steps = []
-    for k, name in processes.PROCESSES.get(key, processes.PROCESSES[processes.DEFAULT_PROCESS])["steps"]:  # type: ignore[union-attr]
+    for k, name in catalogue.process_steps(key) or catalogue.process_steps(processes.DEFAULT_PROCESS):
         s = limits.get(k)
         steps.append(
             {
@@ -412,7 +413,7 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @_guarded
 @require_GET
-def material_sample(request: HttpRequest, pk: int) -> HttpResponse:
+def material_sample(request: HttpRequest, pk: int) -> HttpResponseBase:
     material = sel.access_material(request.user, pk)
     if not material.sample:
         raise Http404(_("示范文本不存在。"))

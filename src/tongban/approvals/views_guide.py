@@ -4,8 +4,11 @@ only published items are ever shown."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -29,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if item_type not in ItemType.values:
         item_type = ""
     departments = sel.published_departments(county)
-    ctx = {
+    ctx: dict[str, Any] = {
         "q": q,
         "department_id": department_id,
         "item_type": item_type,
@@ -67,7 +70,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def sample(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def sample(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """A sample file, served only for the current version of a published item."""
     try:
         material = sel.public_sample(code, pk)
