@@ -442,7 +442,11 @@ def public_new(request: HttpRequest) -> HttpResponse:
         else:
             request.session[FILED_KEY] = {"number": c.number, "due_on": f"{c.due_on:%Y-%m-%d}"}
             return redirect("complaints:filed")
-    return render(request, "supervision/public/complaint_form.html", {"form": form, "account": account})
+    return render(
+        request,
+        "supervision/public/complaint_form.html",
+        {"form": form, "account": account, "complaint_days": sel.policy().complaint_days},
+    )
 
 
 @require_GET
