@@ -262,10 +262,19 @@ def _step_name(case: Case, key: str) -> str:
     return key
 
 
+# Set while a handling service completes a step: a step of a case is completed only here (the
+# generic workflow "submit" would skip the review opinion, the decision and the certificate).
+_IN_SERVICE: ContextVar[bool] = ContextVar("approvals_handling_service", default=False)
+
+
 def _complete(item: Any, actor: Any, opinion: str, data: dict[str, Any] | None = None) -> None:
     from tongban.workflow import services as wf
 
-    wf.item_complete(item=item, actor=actor, opinion=opinion, data=data or {})
+    token = _IN_SERVICE.set(True)
+    try:
+        wf.item_complete(item=item, actor=actor, opinion=opinion, data=data or {})
+    finally:
+        _IN_SERVICE.reset(token)
 
 
 def approvals_handler_rule(ctx: Any) -> list[Any]:
@@ -328,6 +337,11 @@ def on_workflow_event(event: str, instance: Any, item: Any) -> None:
     elif event in ("item_done", "item_returned"):
         if event == "item_done" and item.action != "submit":
             return
+        if event == "item_done" and not _IN_SERVICE.get():
+            raise PermissionDenied(
+                "approvals.use_case_page",
+                _("审批办件的审查、决定和制证请在办件页面办理。"),
+            )
         data: dict[str, Any] = {"key": item.step, "name": item.step_name}
         if event == "item_returned":
             data["returned"] = True

@@ -65,3 +65,25 @@ def test_work_items_carry_the_step_deadline_and_leave_with_the_pause(settings: A
     case.refresh_from_db()
     assert case.handler == w.users["handler2"] and case.current_step == "review"
     assert case.events.filter(kind="step_started").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_step_cannot_be_completed_around_the_services(settings: Any, tmp_path: Any):
+    """The generic inbox "submit" would skip the opinion, the decision and its notice: refused,
+    nothing changes."""
+    from tongban.core.errors import PermissionDenied
+    from tongban.workflow import services as wf
+
+    settings.MEDIA_ROOT = tmp_path
+    w = testing.build_world()
+    case = testing.new_case(w, received_at=datetime(2025, 3, 3, 10, 0))
+    with moved_to(date(2025, 3, 4)):
+        handling.case_accept(case=case, actor=w.users["handler"])
+    item = WorkItem.objects.get(
+        subject_type=handling.SUBJECT_TYPE, subject_id=case.pk, status=WorkItemStatus.OPEN
+    )
+    n = case.events.count()
+    with pytest.raises(PermissionDenied):
+        wf.item_complete(item=item, actor=w.users["handler"], opinion="同意")
+    item.refresh_from_db()
+    assert item.status == WorkItemStatus.OPEN and case.events.count() == n
