@@ -635,10 +635,6 @@ def plan(county_code: str) -> list[Planned]:
         if row.variants:
             mains[key] = mains.get(key, 0) + 1
             main_code = f"{prefix}-Z{mains[key]:02d}"
-            out.append(
-                Planned(main_code, row.name, row, committed=row.committed, mats=row.mats, cert=row.cert,
-                        online=False, sort=len(out))
-            )  # fmt: skip
             for letter in row.variants:
                 spec = _variant_spec(row, letter)
                 serial[key] = serial.get(key, 0) + 1
@@ -646,6 +642,11 @@ def plan(county_code: str) -> list[Planned]:
                     Planned(f"{prefix}-{serial[key]:03d}", f"{row.name}（{spec['suffix']}）", row, spec["variant"],
                             spec["committed"], spec["mats"], spec["cert"], row.online, main_code, len(out))
                 )  # fmt: skip
+            # The 主项 (applied for through its 办理项, not itself) sorts after them.
+            out.append(
+                Planned(main_code, row.name, row, committed=row.committed, mats=row.mats, cert=row.cert,
+                        online=False, sort=len(out))
+            )  # fmt: skip
         else:
             serial[key] = serial.get(key, 0) + 1
             out.append(
