@@ -461,3 +461,15 @@ def fee(request: HttpRequest, case_id: int, body: FeeIn) -> Any:
 def withdraw(request: HttpRequest, case_id: int, body: NoteIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     return _detail(request, handling.case_withdraw(case=case, actor=user, note=body.note))
+
+
+@router.get("/{case_id}/certificate/pdf", response={200: None, **errors(404)}, summary="电子证照 PDF")
+def certificate_file(request: HttpRequest, case_id: int) -> HttpResponse:
+    _user, case = _case(request, case_id)
+    cert = getattr(case, "certificate", None)
+    if cert is None or not cert.pdf:
+        raise NotFound("approvals.no_certificate", _("该办件尚未颁发证照。"))
+    with cert.pdf.open("rb") as f:
+        resp = HttpResponse(f.read(), content_type="application/pdf")
+    resp["Content-Disposition"] = content_disposition_header(True, f"{cert.number}.pdf")
+    return resp

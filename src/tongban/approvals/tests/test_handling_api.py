@@ -98,6 +98,9 @@ def test_full_flow_through_the_api(client, w):
         r = post(client, f"{BASE}{case.pk}/decide", {"decision": "grant"})
         assert r.status_code == 200 and r.json()["status"] == "decided"
         assert r.json()["clock"]["extension_days"] == 10
+        assert client.get(f"{BASE}{case.pk}/certificate/pdf").status_code == 404  # not issued yet
+        notice = r.json()["notices"][0]
+        assert notice["kind"] == "acceptance"
 
 
 @pytest.mark.parametrize("who", ["zj_handler", "outsider", "catalogue"])
@@ -164,3 +167,24 @@ def test_counter_filing_through_the_api(client, w):
     r = client.post(f"{BASE}counter", data)
     assert r.status_code == 201, r.content
     assert r.json()["channel"] == "counter" and r.json()["status"] == "submitted"
+
+
+def test_certificate_through_the_api(client, w):
+    from tongban.seals import services as seal_services
+
+    seal_services.ca_init(county=w.county)
+    seal_services.certificate_issue(unit=w.units["scj"])
+    case = testing.new_case(w, received_at=RECEIVED)
+    with moved_to(DAY1):
+        as_(client, w, "handler")
+        post(client, f"{BASE}{case.pk}/accept")
+        post(client, f"{BASE}{case.pk}/review", {"opinion": "同意。"})
+        as_(client, w, "scj_leader")
+        post(client, f"{BASE}{case.pk}/decide", {"decision": "grant"})
+        assert post(client, f"{BASE}{case.pk}/certificate").status_code == 403  # the handler's step
+        as_(client, w, "handler")
+        r = post(client, f"{BASE}{case.pk}/certificate")
+    assert r.status_code == 201 and r.json()["number"]
+    r = client.get(f"{BASE}{case.pk}/certificate/pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert client.get(f"{BASE}{case.pk}").json()["status"] == "completed"
