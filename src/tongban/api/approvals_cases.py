@@ -57,7 +57,8 @@ class CaseSummaryOut(Schema):
 
 
 class CasePage(Schema):
-    count: int
+    count: int  # at most handling_selectors.COUNT_CAP + 1
+    capped: bool  # more rows than COUNT_CAP: narrow the search
     page: int
     pages: int
     box: str
@@ -271,6 +272,7 @@ def list_cases(
     pg, rows = sel.case_page(user, box=box, q=q, unit_id=unit, page=page)
     return {
         "count": pg.paginator.count,
+        "capped": pg.paginator.capped,  # type: ignore[attr-defined]
         "page": pg.number,
         "pages": pg.paginator.num_pages,
         "box": box,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -186,11 +187,27 @@ class Row:
         return -self.remaining if self.remaining is not None and self.remaining < 0 else 0
 
 
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most :data:`COUNT_CAP` + 1 rows (a county-wide 全部 box at a million cases must not
+    count them all); ``capped`` tells the page to say "more than"."""
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return int(self.object_list[: COUNT_CAP + 1].count())
+
+
 def case_page(
     user: Any, *, box: str, q: str = "", unit_id: int | None = None, page: Any = 1, mine: bool = False
 ) -> tuple[Page, list[Row]]:
     """One page of a box with each row's remaining working days (from the cached ``due_on``)."""
-    pager = Paginator(cases_for_unit(user, box=box, q=q, unit_id=unit_id, mine=mine), PAGE_SIZE)
+    pager = CappedPaginator(cases_for_unit(user, box=box, q=q, unit_id=unit_id, mine=mine), PAGE_SIZE)
     pg = pager.get_page(page)
     today = core_clock.today()
     rows = [

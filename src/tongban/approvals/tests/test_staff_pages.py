@@ -250,3 +250,13 @@ def test_counter_files_for_the_applicant(client, w):
     # the clerk can read the case they filed; the unit handles it
     assert client.get(reverse("approvals:case", args=[case.pk])).status_code == 200
     assert client.post(reverse("approvals:case_action", args=[case.pk, "accept"])).status_code == 403
+
+
+def test_a_huge_box_is_counted_only_up_to_the_cap(client, w, monkeypatch):
+    from tongban.approvals import handling_selectors
+
+    monkeypatch.setattr(handling_selectors, "COUNT_CAP", 2)
+    for i in range(4):
+        testing.new_case(w, received_at=datetime(2025, 3, 3, 10, i))
+    body = login(client, w, "handler").get(reverse("approvals:cases"), {"box": "all"}).content.decode()
+    assert "请按受理编号、申请人或单位缩小范围" in body
