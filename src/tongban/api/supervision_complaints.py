@@ -584,11 +584,19 @@ def public_file(request: HttpRequest, body: PublicFileIn) -> Status:
 
 
 @public_router.post(
-    "lookup", auth=None, response={200: PublicComplaintOut, **errors(404)}, summary="查询投诉答复"
+    "lookup", auth=None, response={200: PublicComplaintOut, **errors(404, 429)}, summary="查询投诉答复"
 )
 def public_lookup(request: HttpRequest, body: LookupIn) -> dict[str, Any]:
-    """The complaint's progress and answer by its number and the phone given when filing."""
-    return _public(sel.complaint_lookup(body.number, body.phone))
+    """The complaint's progress and answer by its number and the phone given when filing. Too many
+    failed look-ups from one address in an hour: 429."""
+    ip = audit.client_ip(request)
+    if complaints.lookup_blocked(ip):
+        raise HttpError(429, _("查询失败次数过多，请一小时后再试。"))
+    try:
+        return _public(sel.complaint_lookup(body.number, body.phone))
+    except TongbanError:
+        complaints.lookup_failed(ip)
+        raise
 
 
 @public_router.get(

@@ -182,6 +182,15 @@ def _over(key: str, limit: int) -> bool:
     return int(cache.get(key) or 0) >= limit
 
 
+def lookup_blocked(client_ip: str | None) -> bool:
+    """Whether the address failed the public lookup too often this hour (no guessing numbers)."""
+    return _over(f"tb:complaint:lookup:{client_ip or '-'}", LOOKUP_FAILURES_PER_HOUR)
+
+
+def lookup_failed(client_ip: str | None) -> None:
+    _hit(f"tb:complaint:lookup:{client_ip or '-'}", 3600)
+
+
 def _rate_refused() -> TongbanError:
     return TongbanError(
         "supervision.complaint_rate_limited",

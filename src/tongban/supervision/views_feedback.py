@@ -464,18 +464,15 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
     found = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        ip_key = f"tb:complaint:lookup:{audit.client_ip(request) or '-'}"
-        from django.core.cache import cache
-
-        if int(cache.get(ip_key) or 0) >= complaints.LOOKUP_FAILURES_PER_HOUR:
+        ip = audit.client_ip(request)
+        if complaints.lookup_blocked(ip):
             form.add_error(None, _("查询失败次数过多，请一小时后再试。"))
             status = 429
         else:
             try:
                 found = sel.complaint_lookup(form.cleaned_data["number"], form.cleaned_data["phone"])
             except NotFound as exc:
-                cache.add(ip_key, 0, 3600)
-                cache.incr(ip_key)
+                complaints.lookup_failed(ip)
                 form.add_error(None, str(exc.message))
                 status = 404
     return render(

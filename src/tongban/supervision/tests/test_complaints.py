@@ -538,3 +538,14 @@ def test_public_api_mine_needs_a_public_session(w):
     _file(w, account=w.citizen2, subject="别人的投诉")
     r = citizen_client(w.citizen).get(PUBLIC_API + "mine")
     assert r.status_code == 200 and [c["subject"] for c in r.json()] == ["我的投诉"]
+
+
+def test_public_lookup_failures_are_throttled(w):
+    c = _file(w)
+    client = client_for(w, "anonymous")
+    look = reverse("complaints:lookup")
+    for _i in range(complaints.LOOKUP_FAILURES_PER_HOUR):
+        assert client.post(look, {"number": c.number, "phone": "13900000000"}).status_code == 404
+    r = client.post(look, {"number": c.number, "phone": "13800000001"})
+    assert r.status_code == 429
+    assert "查询失败次数过多" in r.content.decode()
