@@ -273,6 +273,7 @@ DEMO_ACCOUNTS = [
     ("审批单位负责人", "scjleader", "", "市场监管局", "", "局长", "unit_leader"),
     ("窗口人员", "window", "", "政务服务中心", "窗口服务股", "窗口人员", "window_clerk"),
     ("事项管理员", "catalogue", "", "行政审批局", "", "科员", "catalogue_admin"),
+    ("部门事项管理员", "scjcatalogue", "", "市场监管局", "", "科员", "catalogue_admin"),
 ]
 
 
