@@ -46,7 +46,8 @@ class SupplementForm(forms.Form):
         self, *args: Any, material_choices: list[tuple[int, str]] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["materials"].choices = [(str(k), v) for k, v in (material_choices or [])]
+        field: Any = self.fields["materials"]
+        field.choices = [(str(k), v) for k, v in (material_choices or [])]
 
 
 class ReviewForm(forms.Form):
@@ -135,7 +136,7 @@ class CounterForm(forms.Form):
         }
 
 
-ACTION_FORMS: dict[str, type[forms.Form]] = {
+ACTION_FORMS: dict[str, Any] = {
     "accept": AcceptForm,
     "reject": RejectForm,
     "supplement": SupplementForm,

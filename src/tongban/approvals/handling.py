@@ -255,11 +255,14 @@ def _item_for(case: Case, actor: Any, steps: tuple[str, ...]) -> Any:
 
 
 def _step_name(case: Case, key: str) -> str:
-    spec = processes.PROCESSES.get(case.version.process_key) or {}
-    for k, name in spec.get("steps", []):  # type: ignore[union-attr]
-        if k == key:
-            return str(name)
-    return key
+    return dict(step_names(case.version.process_key)).get(key, key)
+
+
+def step_names(process_key: str) -> list[tuple[str, str]]:
+    """The (key, name) of each step of a process (:data:`processes.PROCESSES`)."""
+    spec = processes.PROCESSES.get(process_key) or {}
+    steps: Any = spec.get("steps", [])
+    return [(str(k), str(n)) for k, n in steps]
 
 
 # Set while a handling service completes a step: a step of a case is completed only here (the

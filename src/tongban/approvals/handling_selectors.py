@@ -199,8 +199,9 @@ class CappedPaginator(Paginator):
         return self.count > COUNT_CAP
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        return int(self.object_list[: COUNT_CAP + 1].count())
+    def count(self) -> int:
+        qs: Any = self.object_list
+        return int(qs[: COUNT_CAP + 1].count())
 
 
 def case_page(
@@ -293,8 +294,7 @@ def route(case: Case) -> list[Any]:
 
 
 def step_names(case: Case) -> list[tuple[str, str]]:
-    spec = processes.PROCESSES.get(case.version.process_key) or {}
-    return [(k, str(n)) for k, n in spec.get("steps", [])]  # type: ignore[union-attr]
+    return handling.step_names(case.version.process_key)
 
 
 def actions_for(user: Any, case: Case) -> dict[str, bool]:

@@ -24,7 +24,7 @@ from tongban.approvals.models import Case, EventKind, ExtensionRequest
 from tongban.core import clock as core_clock
 from tongban.core.errors import NotFound, PermissionDenied, TongbanError
 
-View = Callable[..., HttpResponse]
+View = Callable[..., Any]
 
 
 def _errors_as_http(view: View) -> View:
@@ -287,7 +287,7 @@ def extension_decide(request: HttpRequest, pk: int, ext_id: int) -> HttpResponse
     return redirect("approvals:case", pk=case.pk)
 
 
-def _file(f: Any, name: str, content_type: str = "") -> FileResponse:
+def _file(f: Any, name: str, content_type: str = "") -> Any:
     resp = FileResponse(f.open("rb"), as_attachment=True, filename=name)
     resp["Content-Disposition"] = content_disposition_header(True, name)
     resp["X-Content-Type-Options"] = "nosniff"
@@ -363,8 +363,9 @@ def counter(request: HttpRequest) -> HttpResponse:
             item = None
     choices = list(catalogue_selectors.items_published(county=county, q=q)[:50]) if not item else []
     form = CounterForm(request.POST or None, initial={"item": code})
-    schema = list(item.current.form_schema or []) if item else []
-    materials = list(item.current.materials.all()) if item else []
+    version = item.current if item is not None else None
+    schema = list(version.form_schema or []) if version is not None else []
+    materials = list(version.materials.all()) if version is not None else []
     values = (
         {f["key"]: request.POST.get(f"f_{f['key']}", "") for f in schema} if request.method == "POST" else {}
     )
