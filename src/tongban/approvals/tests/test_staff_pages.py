@@ -260,3 +260,21 @@ def test_a_huge_box_is_counted_only_up_to_the_cap(client, w, monkeypatch):
         testing.new_case(w, received_at=datetime(2025, 3, 3, 10, i))
     body = login(client, w, "handler").get(reverse("approvals:cases"), {"box": "all"}).content.decode()
     assert "请按受理编号、申请人或单位缩小范围" in body
+
+
+def test_notice_pdf_through_access_checks(client, w):
+    from tongban.seals import services as seal_services
+
+    seal_services.ca_init(county=w.county)
+    seal_services.certificate_issue(unit=w.units["scj"])
+    case = testing.new_case(w, received_at=RECEIVED)
+    with moved_to(DAY1):
+        handling.case_accept(case=case, actor=w.users["handler"])
+    notice = case.notices.get(kind="acceptance")
+    url = reverse("approvals:case_notice_pdf", args=[case.pk, notice.pk])
+    r = login(client, w, "handler").get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    client.logout()
+    assert login(client, w, "zj_handler").get(url).status_code == 404
+    client.logout()
+    assert login(client, w, "supervisor").get(url).status_code == 200
