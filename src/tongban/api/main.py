@@ -61,6 +61,7 @@ api.add_router("/public/catalogue/", approvals_guide.router)
 api.add_router("/public/", approvals_public.router)
 api.add_router("/supervision/", supervision_api.router)
 api.add_router("/", supervision_complaints.router)
+api.add_router("/public/complaints/", supervision_complaints.public_router)
 
 
 @api.exception_handler(TongbanError)

@@ -602,7 +602,7 @@ def public_lookup(request: HttpRequest, body: LookupIn) -> dict[str, Any]:
 @public_router.get(
     "mine",
     auth=PublicSessionAuth(),
-    response={200: list[PublicComplaintOut]},
+    response={200: list[PublicComplaintOut], **errors()},
     summary="我的投诉（网上办事账户）",
 )
 def public_mine(request: HttpRequest) -> list[dict[str, Any]]:
