@@ -27,6 +27,7 @@ start and end as clock events with the step's own limit and keeps ``Case.handler
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -61,6 +62,7 @@ from tongban.core import clock as core_clock
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.orgs.models import BusinessRole, RoleGrant
 
+logger = logging.getLogger(__name__)
 SUBJECT_TYPE = "approvals.case"
 MAX_TEXT = 4000
 MAX_PAUSE_DAYS = 250
@@ -199,6 +201,16 @@ def _starter_for(case: Case, actor: Any) -> Any:
         )
         if grant is not None:
             return grant.user
+    from tongban.orgs.models import Post
+
+    post = (
+        Post.objects.filter(unit_id=case.unit_id, user__is_active=True)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    if post is not None:
+        return post.user
     raise TongbanError("approvals.no_handler", _("办理单位没有审批人员，无法启动办理流程。"))
 
 
@@ -376,10 +388,17 @@ def _deem(case: Case, actor: Any) -> None:
 
 
 def _deem_and_start(case: Case, actor: Any) -> None:
+    """The deemed acceptance is stored and told whatever happens next (第三十二条 is not at the
+    unit's discretion); a unit with nobody to start its process leaves the case accepted without
+    one, logged for the administrator."""
     _deem(case, actor)
     case.refresh_from_db()
     _notice(case, NoticeKind.ACCEPTANCE, actor, deemed=True, accepted_on=case.accepted_on)
-    _start_workflow(case, actor)
+    try:
+        with transaction.atomic():
+            _start_workflow(case, actor)
+    except TongbanError:
+        logger.exception("approvals: no process started for deemed-accepted case %s", case.pk)
 
 
 def on_case_event(case: Case, event: Any) -> None:
@@ -560,13 +579,16 @@ def cases_deem_accepted(*, today: date | None = None) -> int:
     )
     n = 0
     for pk in ids:
-        with transaction.atomic():
-            case = clock.lock_case(pk)
-            if not _window_passed(case, today):
-                continue
-            _deem_and_start(case, None)
-            _audit("case_deemed_accepted", case, None, as_of=str(case.accepted_on))
-            n += 1
+        try:
+            with transaction.atomic():
+                case = clock.lock_case(pk)
+                if not _window_passed(case, today):
+                    continue
+                _deem_and_start(case, None)
+                _audit("case_deemed_accepted", case, None, as_of=str(case.accepted_on))
+                n += 1
+        except Exception:  # one case must not stop the sweep; it is tried again next time
+            logger.exception("approvals: deemed acceptance of case %s failed", pk)
     return n
 
 

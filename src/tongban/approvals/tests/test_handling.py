@@ -503,3 +503,12 @@ def test_applicant_withdrawal_online_cancels_the_process_too(w):
     testing.event(case, EventKind.WITHDRAWN, datetime(2025, 3, 5, 10, 0))
     case.refresh_from_db()
     assert case.instance.status == InstanceStatus.CANCELLED
+
+
+def test_deemed_acceptance_is_stored_even_where_nobody_can_start_the_process(w):
+    item = testing.published_item(w, code="ZF-1", name="县政府事项", unit="zf")  # 县政府: nobody in it
+    case = testing.new_case(w, item=item, received_at=RECEIVED)
+    with moved_to(date(2025, 3, 11)):
+        assert handling.cases_deem_accepted() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED and case.deemed_accepted and case.instance is None
