@@ -6,8 +6,8 @@ and at 决定, 挂起 for 检测, 延期 (pending and approved), 待制证, 办�
 Each case is filed the short way (rows, materials, the RECEIVED event and the 收件回执 at its past
 receipt time) and then handled through the real services of :mod:`tongban.approvals.handling`
 inside ``handling.backdated(at)``, so its events carry believable past times while the clock
-computes its state as of today. Idempotent: a case with the same item and title (applicant and
-address) is not made again."""
+computes its state as of today. Idempotent: a case with the same applicant and address in its title
+is not made again (whatever the catalogue holds by then)."""
 
 from __future__ import annotations
 
@@ -161,9 +161,10 @@ def _file(
         name = SURNAMES[(i * 7) % len(SURNAMES)] + GIVEN[i % len(GIVEN)]
         idno, phone, kind = _id_number(i), f"1370570{i:04d}", "person"
     shop = f"青山县{name}{SHOPS[i % len(SHOPS)]}"
-    title = f"{v.name}（{shop}，{TOWNS[i % len(TOWNS)]}{10 + i}号）"[:200]
-    if Case.objects.filter(county=county, item=item, title=title).exists():
+    tail = f"（{shop}，{TOWNS[i % len(TOWNS)]}{10 + i}号）"
+    if Case.objects.filter(county=county, title__endswith=tail).exists():
         return None
+    title = (v.name[: 200 - len(tail)] + tail)[:200]
     counter = account is None and window is not None and i % 2 == 1
     with transaction.atomic():
         case = Case.objects.create(
