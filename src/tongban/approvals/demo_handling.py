@@ -133,7 +133,11 @@ def _value(field: dict[str, Any], i: int, name: str, shop: str) -> Any:
 def _items(county: County, dept: str) -> list[ServiceItem]:
     return list(
         ServiceItem.objects.filter(
-            county=county, department__short_name=dept, status=ItemStatus.PUBLISHED, current__isnull=False
+            county=county,
+            department__short_name=dept,
+            status=ItemStatus.PUBLISHED,
+            current__isnull=False,
+            current__online=True,
         )
         .select_related("current", "current__implementing_unit")
         .order_by("sort", "code")[:12]
