@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tongban.approvals import clock
@@ -282,9 +284,32 @@ def _step_completed(case: Case, event: CaseEvent, data: dict[str, Any]) -> Anoma
     return _record_step(case, step, started_seq or 0, event.seq, event.on)
 
 
-def _record_step(
-    case: Case, step: clock.StepClock, started_seq: int, completed_seq: int | None, on: date
-) -> Anomaly | None:
+@lru_cache(maxsize=8)
+def _step_texts(lang: str) -> tuple[str, str]:
+    return (
+        _("“%(name)s”环节于 %(start)s 开始，时限 %(n)d 个工作日至 %(due)s，%(end)s 才完成。"),
+        _("“%(name)s”环节于 %(start)s 开始，时限 %(n)d 个工作日至 %(due)s，截至 %(on)s 仍未完成。"),
+    )
+
+
+def _step_done_text() -> str:
+    return _step_texts(get_language() or "")[0]
+
+
+def _step_open_text() -> str:
+    return _step_texts(get_language() or "")[1]
+
+
+def _step_row(
+    case_id: int,
+    unit_id: int,
+    step: clock.StepClock,
+    started_seq: int,
+    completed_seq: int | None,
+    on: date,
+    now: Any,
+) -> Anomaly:
+    """An unsaved 环节超时 row with its evidence."""
     evidence = {
         "step": step.key,
         "step_name": step.name,
@@ -298,7 +323,7 @@ def _record_step(
         "as_of": on,
     }
     if completed_seq:
-        summary = _("“%(name)s”环节于 %(start)s 开始，时限 %(n)d 个工作日至 %(due)s，%(end)s 才完成。") % {
+        summary = _step_done_text() % {
             "name": step.name,
             "start": _d(step.started_on),
             "n": step.limit,
@@ -306,16 +331,24 @@ def _record_step(
             "end": _d(step.finished_on),
         }
     else:
-        summary = _(
-            "“%(name)s”环节于 %(start)s 开始，时限 %(n)d 个工作日至 %(due)s，截至 %(on)s 仍未完成。"
-        ) % {
+        summary = _step_open_text() % {
             "name": step.name,
             "start": _d(step.started_on),
             "n": step.limit,
             "due": _d(step.due),
             "on": _d(on),
         }
-    return record(case, AnomalyKind.STEP_OVERDUE, f"{step.key}:{started_seq}"[:64], evidence, summary)
+    return Anomaly(
+        case_id=case_id, unit_id=unit_id, kind=AnomalyKind.STEP_OVERDUE, key=f"{step.key}:{started_seq}"[:64],
+        detected_at=now, evidence=_jsonable(evidence), summary=summary,
+    )  # fmt: skip
+
+
+def _record_step(
+    case: Case, step: clock.StepClock, started_seq: int, completed_seq: int | None, on: date
+) -> Anomaly | None:
+    row = _step_row(case.pk, case.unit_id, step, started_seq, completed_seq, on, core_clock.now())
+    return record(case, row.kind, row.key, row.evidence, row.summary)
 
 
 def over_committed_rows(rows: list[dict[str, Any]], today: date) -> list[Anomaly]:
@@ -418,56 +451,71 @@ def sweep_fees() -> list[Anomaly]:
 
 
 def sweep_steps(today: date) -> list[Anomaly]:
-    """环节超时 of steps still open: the open, running cases whose current step started more
-    calendar days ago than its limit (working days are never fewer) and that have no anomaly for
-    that step yet — a set-based query over the open cases; only those few candidates get their
-    exact clock (which deducts pauses, 第四十五条)."""
-    limits = sorted(set(ItemStep.objects.values_list("limit", flat=True).distinct()) | {1, 2, 3, 5, 10})
+    """环节超时 of steps still open, in bulk: one query over the open, running cases finds each
+    current step's start (its STEP_STARTED event, not completed since) that began more calendar
+    days ago than its limit (working days are never fewer) and has no anomaly yet. For a case
+    never paused the step's due is ``add_workdays(start, limit)`` exactly; the few cases with a
+    pause (第四十五条, which stops the step's clock too) get their exact clock."""
+    limits = sorted(
+        set(ItemStep.objects.values_list("limit", flat=True).distinct()) | {1, 2, 3, 5, 10, 15, 20}
+    )
     old_enough = Q()
     for n in limits:
         old_enough |= Q(lim=n, on__lte=date.fromordinal(today.toordinal() - n))
-    started = (
-        CaseEvent.objects.filter(case_id=OuterRef("pk"), kind=EventKind.STEP_STARTED)
+    completed = (
+        CaseEvent.objects.filter(
+            case_id=OuterRef("case_id"), kind=EventKind.STEP_COMPLETED, seq__gt=OuterRef("seq")
+        )
+        .annotate(done_key=KT("data__key"))
+        .filter(done_key=OuterRef("step_key"))
+    )
+    recorded = Anomaly.objects.filter(
+        case_id=OuterRef("case_id"),
+        kind=AnomalyKind.STEP_OVERDUE,
+        key=Concat(
+            OuterRef("step_key"), Value(":"), Cast(OuterRef("seq"), output_field=CharField()),
+            output_field=CharField(),
+        ),
+    )  # fmt: skip
+    rows = list(
+        CaseEvent.objects.filter(kind=EventKind.STEP_STARTED, case__is_open=True, case__due_on__isnull=False)
+        .exclude(case__current_step="")
         .annotate(step_key=KT("data__key"), lim=Cast(KT("data__limit"), output_field=IntegerField()))
-        .filter(step_key=OuterRef("current_step"))
-        .order_by("-seq")
+        .filter(step_key=F("case__current_step"))
+        .filter(old_enough)
+        .filter(~Exists(completed), ~Exists(recorded))
+        .order_by()
+        .values("case_id", "seq", "on", "lim", "step_key", "data", "case__paused_days", "case__unit_id")
     )
-    latest = Subquery(started.values("seq")[:1])
-    qs = (
-        Case.objects.filter(is_open=True, due_on__isnull=False)
-        .exclude(current_step="")
-        .annotate(step_seq=latest)
-        .annotate(
-            old_seq=Subquery(started.filter(old_enough).values("seq")[:1]),
-        )
-        .filter(old_seq__isnull=False)
-        .filter(
-            ~Exists(
-                Anomaly.objects.filter(
-                    case_id=OuterRef("pk"),
-                    kind=AnomalyKind.STEP_OVERDUE,
-                    key=Concat(
-                        OuterRef("current_step"),
-                        Value(":"),
-                        Cast(OuterRef("step_seq"), output_field=CharField()),
-                        output_field=CharField(),
-                    ),
-                )
-            )
-        )
-        .select_related("version", "unit")
-    )
-    out = []
-    for case in qs:
-        if case.old_seq != case.step_seq:  # an older run of the step; the current one is younger
+    now = core_clock.now()
+    new: list[Anomaly] = []
+    exact: list[dict[str, Any]] = []
+    dues: dict[tuple[date, int], date] = {}
+    for r in rows:
+        if r["case__paused_days"]:
+            exact.append(r)
             continue
+        if (r["on"], r["lim"]) not in dues:
+            dues[r["on"], r["lim"]] = add_workdays(r["on"], r["lim"])
+        due = dues[r["on"], r["lim"]]
+        if due >= today:
+            continue
+        step = clock.StepClock(
+            key=r["step_key"], name=(r["data"] or {}).get("name", r["step_key"]), limit=r["lim"],
+            counts=bool((r["data"] or {}).get("counts", True)), started_on=r["on"], due=due,
+        )  # fmt: skip
+        new.append(_step_row(r["case_id"], r["case__unit_id"], step, r["seq"], None, today, now))
+    Anomaly.objects.bulk_create(new, ignore_conflicts=True)
+    out = list(new)
+    cases = Case.objects.select_related("version").in_bulk([r["case_id"] for r in exact])
+    for r in exact:
+        case = cases[r["case_id"]]
         c = clock.case_clock(case, today)
-        step = next((s for s in c.steps if s.key == case.current_step and s.finished_on is None), None)
-        if step is None or not step.overdue(today):
-            continue
-        a = _record_step(case, step, case.step_seq, None, today)
-        if a is not None:
-            out.append(a)
+        step = next((s for s in c.steps if s.key == r["step_key"] and s.finished_on is None), None)
+        if step is not None and step.started_on == r["on"] and step.overdue(today):
+            a = _record_step(case, step, r["seq"], None, today)
+            if a is not None:
+                out.append(a)
     return out
 
 

@@ -231,22 +231,32 @@ def auto_rows(rows: list[dict[str, Any]], kind: str, today: date, rectify_days: 
     by_county: dict[int, list[dict[str, Any]]] = {}
     for r in rows:
         by_county.setdefault(r["county_id"], []).append(r)
+    yellow_text = _(
+        "办件 %(no)s（%(title)s）已超过承诺期限 %(due)s，亮黄牌。请于 %(deadline)s 前办结或说明原因并整改，"
+        "逾期未整改将亮红牌并发出整改建议书。"
+    )
+    red_text = _(
+        "办件 %(no)s（%(title)s）黄牌整改期限已过仍未办结，亮红牌。建议：立即办结该件，查明超期原因，"
+        "追究相关人员责任，并于 %(deadline)s 前书面报告整改情况。"
+    )
+    deadlines: dict[date, date] = {}  # many cases share a deadline: the calendar once per date
     for county_id, group in by_county.items():
         county = County.objects.get(pk=county_id)
         numbers = take_numbers(county, kind, today.year, len(group))
         for r, number in zip(group, numbers, strict=True):
+            base = r["due_on"] if kind == RectificationKind.YELLOW else today
+            if base not in deadlines:
+                deadlines[base] = add_workdays(base, rectify_days)
+            deadline = deadlines[base]
             if kind == RectificationKind.YELLOW:
-                deadline = add_workdays(r["due_on"], rectify_days)
-                text = _(
-                    "办件 %(no)s（%(title)s）已超过承诺期限 %(due)s，亮黄牌。请于 %(deadline)s 前办结或说明原因并整改，"
-                    "逾期未整改将亮红牌并发出整改建议书。"
-                ) % {"no": r["tracking_no"], "title": r["title"], "due": r["due_on"], "deadline": deadline}
+                text = yellow_text % {
+                    "no": r["tracking_no"],
+                    "title": r["title"],
+                    "due": r["due_on"],
+                    "deadline": deadline,
+                }
             else:
-                deadline = add_workdays(today, rectify_days)
-                text = _(
-                    "办件 %(no)s（%(title)s）黄牌整改期限已过仍未办结，亮红牌。建议：立即办结该件，查明超期原因，"
-                    "追究相关人员责任，并于 %(deadline)s 前书面报告整改情况。"
-                ) % {"no": r["tracking_no"], "title": r["title"], "deadline": deadline}
+                text = red_text % {"no": r["tracking_no"], "title": r["title"], "deadline": deadline}
             out.append(
                 Rectification(
                     county_id=county_id,
