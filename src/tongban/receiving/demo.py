@@ -163,7 +163,10 @@ def _issue_and_run(
         incoming=inc,
         actor=people["unitleader"],
         instruction="同意拟办意见，请预算股抓紧落实，按期反馈。",
-        assist_units=[units["人社局"]],
+        # 人社局 assists only when it has a 文书 to take the item (a small --staff plan may have none).
+        assist_units=[units["人社局"]]
+        if RoleGrant.objects.filter(unit=units["人社局"], role="clerk").exists()
+        else [],
         deadline_workdays=5,
     )
     if state == "handle":
