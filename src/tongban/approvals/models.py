@@ -381,6 +381,16 @@ class Case(models.Model):
                 fields=["light", "due_on"], condition=models.Q(is_open=True), name="approvals_case_open"
             ),
             models.Index(fields=["unit", "status", "received_at"], name="approvals_case_unit"),
+            # The department's boxes ordered by deadline, and its finished cases by completion.
+            models.Index(fields=["unit", "status", "due_on"], name="approvals_case_unit_due"),
+            models.Index(fields=["unit", "is_open", "completed_at"], name="approvals_case_unit_done"),
+            # The supervision dashboard: the oldest open cases, open cases by department and light.
+            models.Index(
+                fields=["received_at"], condition=models.Q(is_open=True), name="approvals_case_open_recv"
+            ),
+            models.Index(
+                fields=["unit", "light"], condition=models.Q(is_open=True), name="approvals_case_open_unit"
+            ),
             models.Index(fields=["account", "received_at"], name="approvals_case_account"),
             models.Index(fields=["county", "received_at"], name="approvals_case_county"),
         ]

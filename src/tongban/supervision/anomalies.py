@@ -477,7 +477,8 @@ def sweep_steps(today: date) -> list[Anomaly]:
             output_field=CharField(),
         ),
     )  # fmt: skip
-    rows = list(
+    # django-stubs types values() rows as a TypedDict; they are plain dicts here.
+    rows: list[dict[str, Any]] = list(
         CaseEvent.objects.filter(kind=EventKind.STEP_STARTED, case__is_open=True, case__due_on__isnull=False)
         .exclude(case__current_step="")
         .annotate(step_key=KT("data__key"), lim=Cast(KT("data__limit"), output_field=IntegerField()))
@@ -485,7 +486,7 @@ def sweep_steps(today: date) -> list[Anomaly]:
         .filter(old_enough)
         .filter(~Exists(completed), ~Exists(recorded))
         .order_by()
-        .values("case_id", "seq", "on", "lim", "step_key", "data", "case__paused_days", "case__unit_id")
+        .values("case_id", "seq", "on", "lim", "step_key", "data", "case__paused_days", "case__unit_id")  # type: ignore[arg-type]
     )
     now = core_clock.now()
     new: list[Anomaly] = []
@@ -511,9 +512,9 @@ def sweep_steps(today: date) -> list[Anomaly]:
     for r in exact:
         case = cases[r["case_id"]]
         c = clock.case_clock(case, today)
-        step = next((s for s in c.steps if s.key == r["step_key"] and s.finished_on is None), None)
-        if step is not None and step.started_on == r["on"] and step.overdue(today):
-            a = _record_step(case, step, r["seq"], None, today)
+        open_step = next((s for s in c.steps if s.key == r["step_key"] and s.finished_on is None), None)
+        if open_step is not None and open_step.started_on == r["on"] and open_step.overdue(today):
+            a = _record_step(case, open_step, r["seq"], None, today)
             if a is not None:
                 out.append(a)
     return out
