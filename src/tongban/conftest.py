@@ -62,3 +62,14 @@ def phone_page(browser: Any) -> Iterator[Any]:
     pg.set_default_timeout(15_000)
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: rate limits and throttles (public login, SMS codes,
+    complaint and lookup limits) count per client address and must not leak from one test into
+    the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

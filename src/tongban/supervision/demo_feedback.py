@@ -101,7 +101,7 @@ def _seed_complaints(county: County, supervisor: User) -> int:
             continue
         if channel == ComplaintChannel.WEB:
             c = complaints.complaint_file(
-                name=name, phone=phone, subject=subject, text=text, unit_id=unit.pk, client_ip="demo"
+                name=name, phone=phone, subject=subject, text=text, unit_id=unit.pk, limited=False
             )
         else:
             received_on = None

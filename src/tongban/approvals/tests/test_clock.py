@@ -40,6 +40,9 @@ from tongban.approvals.models import Case, ClockPolicy, ClockState, EventKind, L
 from tongban.core.calendar import is_workday
 from tongban.core.clock import moved_to
 
+# The calendar reads administrators' overrides from the database when its cache expires.
+pytestmark = pytest.mark.django_db
+
 D = date
 STD = Limits(statutory=20, committed=5)  # the test item: 法定 20, 承诺 5
 JOINT = Limits(statutory=45, committed=30)  # 联合办理 (第四十二条第二款)
