@@ -105,7 +105,7 @@ def build(n: int) -> list[int]:
 def main() -> None:
     logging.disable(logging.WARNING)
     setup_test_environment()
-    db_name = connection.creation.create_test_db(verbosity=0)
+    db_name = connection.creation.create_test_db(verbosity=0, serialize=False)
     from tongban.approvals import clock
     from tongban.approvals.models import Case, CaseEvent
     from tongban.core import clock as core_clock
