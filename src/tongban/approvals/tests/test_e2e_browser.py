@@ -10,6 +10,7 @@ The sweep runs on each simulated day, as the scheduler would."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -185,7 +186,7 @@ def test_a_case_from_application_to_rating_on_its_lawful_days(page, live_server)
     page.goto(f"{base}/ban/my/{case.tracking_no}/")
     with page.expect_download() as dl:
         page.click(f"a[href='/ban/my/{case.tracking_no}/certificate.pdf']")
-    data = open(dl.value.path(), "rb").read()
+    data = Path(dl.value.path()).read_bytes()
     result = seal_services.verify_pdf(data)
     assert data.startswith(b"%PDF") and result.ok and result.unit == w.units["scj"]
     _choose(page, "level", "5")
