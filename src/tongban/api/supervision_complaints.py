@@ -71,20 +71,20 @@ class ComplaintSummaryOut(Schema):
     answered_at: datetime | None
 
 
-class TrailOut(Schema):
-    at: datetime
-    event: str
-    actor: str
-    note: str
-
-
 class ComplaintOut(ComplaintSummaryOut):
     name: str
     phone: str
     text: str
     answer: str
     account_linked: bool
-    trail: list[TrailOut]
+    assigned_at: datetime | None
+    assigned_by: str
+    assign_note: str
+    statement: str
+    stated_at: datetime | None
+    stated_by: str
+    answered_by: str
+    sms_sent_at: datetime | None
     can_forward: bool
     can_state: bool
     can_answer: bool
@@ -265,17 +265,12 @@ def _summary(c: Complaint, today: date) -> dict[str, Any]:
     }
 
 
+def _name(user: User | None) -> str:
+    return (user.full_name or user.username) if user is not None else ""
+
+
 def _detail(user: User, c: Complaint) -> dict[str, Any]:
     supervisor = sel.is_supervisor(user)
-    trail = [
-        {
-            "at": r.at,
-            "event": r.event,
-            "actor": r.actor_name,
-            "note": (r.new or {}).get("note") or (r.new or {}).get("statement") or "",
-        }
-        for r in sel.complaint_trail(c)
-    ]
     return {
         **_summary(c, tclock.today()),
         "name": c.name,
@@ -283,7 +278,14 @@ def _detail(user: User, c: Complaint) -> dict[str, Any]:
         "text": c.text,
         "answer": c.answer,
         "account_linked": c.account_id is not None,
-        "trail": trail,
+        "assigned_at": c.assigned_at,
+        "assigned_by": _name(c.assigned_by),
+        "assign_note": c.assign_note,
+        "statement": c.statement,
+        "stated_at": c.stated_at,
+        "stated_by": _name(c.stated_by),
+        "answered_by": _name(c.answered_by),
+        "sms_sent_at": c.sms_sent_at,
         "can_forward": supervisor and c.status != "answered",
         "can_state": complaints.can_state(user, c),
         "can_answer": supervisor and c.status != "answered",
@@ -307,7 +309,6 @@ def _public(c: Complaint) -> dict[str, Any]:
 
 
 def _followup(user: User, fu: RatingFollowUp, today: date) -> dict[str, Any]:
-    fixed, contact = followups.record_parts(fu)
     r = fu.rating
     return {
         "id": fu.pk,
@@ -323,8 +324,8 @@ def _followup(user: User, fu: RatingFollowUp, today: date) -> dict[str, Any]:
         "due_on": fu.due_on,
         "status": fu.status,
         "overdue": sel.followup_overdue(fu, today),
-        "fixed": fixed,
-        "contact": contact,
+        "fixed": fu.fixed,
+        "contact": fu.contact,
         "closed_at": fu.closed_at,
         "can_close": followups.can_close(user, fu),
     }

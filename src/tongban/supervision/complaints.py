@@ -12,9 +12,9 @@
   who reads it by number + phone or on their account, and gets an SMS (on commit, via a task).
 - Every staff action is audited; anonymous submissions are rate-limited.
 
-The model has no fields for the forwarding note or the unit's statement: both live in the audit
-record of the action (``supervision.complaint_forwarded`` / ``supervision.complaint_stated``,
-``new``), which is append-only, and are read back by ``selectors_feedback.complaint_trail``."""
+The business data of each step lives in the complaint's own columns (``assigned_*`` and
+``assign_note``, ``statement`` and ``stated_*``, ``answer*``, ``sms_sent_at``); the audit log is
+the security record of who did what and is never read back for display or decisions."""
 
 from __future__ import annotations
 
@@ -336,9 +336,10 @@ def complaint_forward(
             unit = Unit.objects.filter(pk=unit_id, county_id=c.county_id, is_active=True).first()
         if unit is None:
             raise TongbanError("supervision.bad_unit", _("请选择转办单位。"), field="unit")
-        old = {"status": c.status, "unit": c.unit_id}
+        old = {"status": c.status, "unit": c.unit_id, "note": c.assign_note}
         c.status, c.unit = ComplaintStatus.ASSIGNED, unit
-        c.save(update_fields=["status", "unit"])
+        c.assigned_at, c.assigned_by, c.assign_note = tclock.now(), actor, note
+        c.save(update_fields=["status", "unit", "assigned_at", "assigned_by", "assign_note"])
         audit.record(
             "supervision.complaint_forwarded",
             actor=actor,
@@ -367,7 +368,8 @@ def can_state(user: Any, complaint: Complaint) -> bool:
 
 def complaint_state(*, complaint: Complaint, actor: Any, statement: str, request: Any = None) -> Complaint:
     """The unit head's statement (情况说明) on a complaint forwarded to the unit; the supervisors
-    are told. Several statements may follow one another while the complaint is 已转办."""
+    are told. While the complaint is 已转办 a later statement replaces the earlier one on the
+    complaint (each one stays in the audit log)."""
     statement = _clean_text(statement, field="statement", label=_("情况说明"), limit=MAX_TEXT)
     with transaction.atomic():
         c = _locked(complaint)
@@ -377,12 +379,16 @@ def complaint_state(*, complaint: Complaint, actor: Any, statement: str, request
             raise TongbanError(
                 "supervision.complaint_not_assigned", _("投诉未转办本单位或已答复，不能再说明情况。")
             )
+        old = {"statement": c.statement} if c.statement else None
+        c.statement, c.stated_at, c.stated_by = statement, tclock.now(), actor
+        c.save(update_fields=["statement", "stated_at", "stated_by"])
         rec = audit.record(
             "supervision.complaint_stated",
             actor=actor,
             request=request,
             obj=c,
             unit_id=c.unit_id,
+            old=old,
             new={"statement": statement, "unit": c.unit_id, "unit_name": c.unit.name if c.unit else ""},
         )
         notify(
@@ -449,22 +455,28 @@ def answer_sms_text(c: Complaint) -> str:
 
 
 def complaint_send_answer_sms(*, complaint_id: int) -> str:
-    """Send the "answered" SMS once (safe to run twice: a sent one is recorded in the audit log)."""
-    from tongban.core.models import AuditRecord
+    """Send the "answered" SMS once. The complaint row is locked and ``sms_sent_at`` set in the
+    same transaction, so two runs of the task (a retry, two workers) send it once: the second
+    waits for the lock, then sees ``sms_sent_at`` and skips. The sending is audited."""
     from tongban.notify import sms
 
-    c = Complaint.objects.filter(pk=complaint_id, status=ComplaintStatus.ANSWERED).first()
-    if c is None:
-        return "skipped"
-    done = AuditRecord.objects.filter(
-        event="supervision.complaint_sms_sent", object_type="supervision.complaint", object_id=str(c.pk)
-    ).exists()
-    if done:
-        return "skipped"
-    message_id = sms.get_backend().send(c.phone, answer_sms_text(c))
-    audit.record(
-        "supervision.complaint_sms_sent", obj=c, actor_name="system", new={"to": c.phone, "id": message_id}
-    )
+    with transaction.atomic():
+        c = (
+            Complaint.objects.select_for_update()
+            .filter(pk=complaint_id, status=ComplaintStatus.ANSWERED, sms_sent_at__isnull=True)
+            .first()
+        )
+        if c is None:
+            return "skipped"
+        message_id = sms.get_backend().send(c.phone, answer_sms_text(c))
+        c.sms_sent_at = tclock.now()
+        c.save(update_fields=["sms_sent_at"])
+        audit.record(
+            "supervision.complaint_sms_sent",
+            obj=c,
+            actor_name="system",
+            new={"to": c.phone, "id": message_id, "at": c.sms_sent_at},
+        )
     return "sent"
 
 

@@ -27,8 +27,6 @@ from tongban.supervision import selectors_feedback as sel
 from tongban.supervision.models import FollowUpStatus, RatingFollowUp
 
 MAX_TEXT = 5000
-RECORD_FIXED = "整改情况："
-RECORD_CONTACT = "回访申请人："
 
 
 def is_bad(rating: CaseRating) -> bool:
@@ -84,9 +82,10 @@ def can_close(user: Any, fu: RatingFollowUp) -> bool:
 def followup_close(
     *, followup: RatingFollowUp, actor: Any, fixed: str, contact: str, request: Any = None
 ) -> RatingFollowUp:
-    """Close a follow-up with its record: what was fixed and the contact with the applicant (both
-    required). Only a head of the follow-up's unit; only an open one. Closing after the due date
-    is allowed and shows as late."""
+    """Close a follow-up with what was fixed (``fixed``, 整改情况) and the contact with the
+    applicant (``contact``, 回访申请人情况), both required, each in its own column. Only a head of
+    the follow-up's unit; only an open one. Closing after the due date is allowed and shows as
+    late."""
     fixed = (fixed or "").replace("\r\n", "\n").strip()
     contact = (contact or "").replace("\r\n", "\n").strip()
     if not fixed:
@@ -108,9 +107,9 @@ def followup_close(
         if fu.status != FollowUpStatus.OPEN:
             raise TongbanError("supervision.followup_closed", _("该差评整改已反馈办结。"))
         fu.status = FollowUpStatus.CLOSED
-        fu.record = f"{RECORD_FIXED}{fixed}\n{RECORD_CONTACT}{contact}"
+        fu.fixed, fu.contact = fixed, contact
         fu.closed_at, fu.closed_by = tclock.now(), actor
-        fu.save(update_fields=["status", "record", "closed_at", "closed_by"])
+        fu.save(update_fields=["status", "fixed", "contact", "closed_at", "closed_by"])
         late = tclock.today() > fu.due_on
         audit.record(
             "supervision.followup_closed",
@@ -122,12 +121,3 @@ def followup_close(
             new={"status": fu.status, "late": late},
         )
     return fu
-
-
-def record_parts(fu: RatingFollowUp) -> tuple[str, str]:
-    """(what was fixed, contact with the applicant) read back from the stored record."""
-    text = fu.record or ""
-    if text.startswith(RECORD_FIXED) and f"\n{RECORD_CONTACT}" in text:
-        fixed, contact = text[len(RECORD_FIXED) :].split(f"\n{RECORD_CONTACT}", 1)
-        return fixed, contact
-    return text, ""

@@ -206,6 +206,29 @@ class Complaint(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # 转办: the supervisor forwards the complaint to the unit concerned with a note.
+    assigned_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转办人"),
+    )
+    assign_note = models.TextField(_("转办意见"), blank=True)
+    # 情况说明: the unit head's statement (the latest one; each is also in the audit log).
+    statement = models.TextField(_("情况说明"), blank=True)
+    stated_at = models.DateTimeField(_("说明时间"), null=True, blank=True)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("说明人"),
+    )
+    sms_sent_at = models.DateTimeField(_("答复短信发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("投诉")
@@ -232,6 +255,10 @@ class RatingFollowUp(models.Model):
     status = models.CharField(
         _("状态"), max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
+    fixed = models.TextField(_("整改情况"), blank=True)
+    contact = models.TextField(_("回访申请人情况"), blank=True)
+    # Before 0002 the two were stored together here ("整改情况：…\n回访申请人：…"); 0002 split them
+    # into ``fixed`` and ``contact``. Nothing writes or reads it any more.
     record = models.TextField(_("整改反馈记录"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from tongban.core import clock as tclock
 from tongban.core.errors import NotFound, PermissionDenied
-from tongban.core.models import AuditRecord
 from tongban.identity.models import PublicAccount
 from tongban.orgs import selectors as orgs
 from tongban.orgs.models import County, Unit
@@ -143,7 +142,7 @@ def access_complaint(user: Any, pk: int) -> Complaint:
     """One complaint for a staff reader (see the module's rules), or NotFound / PermissionDenied."""
     c = (
         Complaint.objects.filter(_complaint_scope(user), pk=pk)
-        .select_related("unit", "case", "account", "entered_by", "answered_by")
+        .select_related("unit", "case", "account", "entered_by", "assigned_by", "stated_by", "answered_by")
         .first()
     )
     if c is None:
@@ -168,16 +167,6 @@ def complaints_of_account(account: PublicAccount) -> QuerySet[Complaint]:
         Complaint.objects.filter(account=account)
         .select_related("unit", "case")
         .order_by("-received_at", "-id")
-    )
-
-
-def complaint_trail(c: Complaint) -> list[AuditRecord]:
-    """What staff did to the complaint (forwarded, the unit's statements, answered), oldest first,
-    from the audit log."""
-    return list(
-        AuditRecord.objects.filter(object_type="supervision.complaint", object_id=str(c.pk))
-        .exclude(event="supervision.complaint_sms_sent")
-        .order_by("seq")
     )
 
 

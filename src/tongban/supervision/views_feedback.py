@@ -146,7 +146,6 @@ def _complaint_context(request: HttpRequest, c: Any, **forms: Any) -> dict[str, 
         "c": c,
         "supervisor": supervisor,
         "overdue": sel.complaint_overdue(c),
-        "trail": sel.complaint_trail(c),
         "can_forward": supervisor and c.status != ComplaintStatus.ANSWERED,
         "can_answer": supervisor and c.status != ComplaintStatus.ANSWERED,
         "can_state": complaints.can_state(request.user, c),
@@ -289,7 +288,6 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("整改情况已反馈，差评整改办结。"))
                 return redirect("supervision:followup", pk=fu.pk)
         status = 400
-    fixed, contact = followups.record_parts(fu)
     return render(
         request,
         "supervision/feedback/followup_detail.html",
@@ -300,8 +298,6 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": sel.followup_overdue(fu),
             "can_close": followups.can_close(request.user, fu),
             "form": form,
-            "fixed": fixed,
-            "contact": contact,
         },
         status=status,
     )

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from tongban.approvals.testing import new_case
 from tongban.core import clock as tclock
@@ -133,16 +134,28 @@ def test_lifecycle_forward_statement_answer_with_audit_and_sms(
         sel.access_complaint(head, c.pk)
     c = complaints.complaint_forward(complaint=c, actor=sup, note="请说明情况")
     assert c.status == ComplaintStatus.ASSIGNED
+    c.refresh_from_db()
+    assert (c.assign_note, c.assigned_by, c.unit) == ("请说明情况", sup, w.units["scj"])
+    assert c.assigned_at is not None and c.statement == "" and c.stated_at is None
     assert Notification.objects.filter(user=head, event="supervision.complaint_assigned").exists()
     assert sel.access_complaint(head, c.pk) == c
     assert complaints.can_state(head, c)
     # another unit's head may not state
     with pytest.raises(PermissionDenied):
         complaints.complaint_state(complaint=c, actor=w.users["zj_leader"], statement="x")
+    c.refresh_from_db()
+    assert c.statement == "" and c.stated_by is None  # refused: nothing written
+    complaints.complaint_state(complaint=c, actor=head, statement="初步说明")
     complaints.complaint_state(complaint=c, actor=head, statement="已批评教育。")
+    c.refresh_from_db()
+    # the later statement replaces the earlier one on the complaint; the audit log keeps both
+    assert (c.statement, c.stated_by) == ("已批评教育。", head) and c.stated_at is not None
     with django_capture_on_commit_callbacks(execute=True):
         c = complaints.complaint_answer(complaint=c, actor=sup, upheld=True, answer="经核查属实，已整改。")
     assert c.status == ComplaintStatus.ANSWERED and c.upheld is True
+    c.refresh_from_db()
+    assert c.sms_sent_at is not None
+    sent_at = c.sms_sent_at
     events = list(
         AuditRecord.objects.filter(object_type="supervision.complaint", object_id=str(c.pk))
         .order_by("seq")
@@ -151,15 +164,23 @@ def test_lifecycle_forward_statement_answer_with_audit_and_sms(
     assert events == [
         "supervision.complaint_forwarded",
         "supervision.complaint_stated",
+        "supervision.complaint_stated",
         "supervision.complaint_answered",
         "supervision.complaint_sms_sent",
     ]
-    trail = sel.complaint_trail(c)
-    assert [r.new.get("statement") for r in trail if r.event.endswith("stated")] == ["已批评教育。"]
+    stated = AuditRecord.objects.filter(event="supervision.complaint_stated").order_by("seq")
+    assert [(r.old, r.new["statement"]) for r in stated] == [
+        (None, "初步说明"),
+        ({"statement": "初步说明"}, "已批评教育。"),
+    ]
     sms = [json.loads(line) for line in (tmp_path / "sms.log").read_text().splitlines()]
     assert len(sms) == 1 and sms[0]["to"] == "13800000001" and c.number in sms[0]["text"]
-    # sending again does nothing
+    # sending again does nothing: sms_sent_at is set, nothing more sent or audited
     assert complaints.complaint_send_answer_sms(complaint_id=c.pk) == "skipped"
+    c.refresh_from_db()
+    assert c.sms_sent_at == sent_at
+    assert len((tmp_path / "sms.log").read_text().splitlines()) == 1
+    assert AuditRecord.objects.filter(event="supervision.complaint_sms_sent").count() == 1
     # answered: no more forwarding, statements or answers
     with pytest.raises(TongbanError):
         complaints.complaint_forward(complaint=c, actor=sup, note="再转")
@@ -392,6 +413,58 @@ def test_statement_matrix(w, role, status):
     assert r.status_code == status
     stated = AuditRecord.objects.filter(event="supervision.complaint_stated").count()
     assert stated == (1 if role == "unit_head" else 0)
+    c.refresh_from_db()
+    assert c.statement == ("说明" if role == "unit_head" else "")
+    assert (c.stated_by == w.users["scj_leader"]) is (role == "unit_head")
+
+
+def test_detail_page_shows_the_columns(w, django_capture_on_commit_callbacks, settings, tmp_path):
+    """The forwarding note, the unit's statement and the SMS mark come from the complaint's own
+    columns (escaped); the page never reads the audit log for them."""
+    settings.TONGBAN_SMS_FILE = tmp_path / "sms.log"
+    sup, head = w.users["supervisor"], w.users["scj_leader"]
+    c = complaints.complaint_forward(complaint=_file(w), actor=sup, note="请<b>核实</b>")
+    complaints.complaint_state(complaint=c, actor=head, statement="已约谈窗口人员")
+    html = client_for(w, "unit_head").get(reverse("supervision:complaint", args=[c.pk])).content.decode()
+    assert "请&lt;b&gt;核实&lt;/b&gt;" in html and "已约谈窗口人员" in html
+    assert sup.full_name in html and head.full_name in html
+    assert 'id="cp-sms"' not in html  # not answered yet
+    with django_capture_on_commit_callbacks(execute=True):
+        complaints.complaint_answer(complaint=c, actor=sup, upheld=False, answer="不属实")
+    c.refresh_from_db()
+    html = client_for(w, "supervisor").get(reverse("supervision:complaint", args=[c.pk])).content.decode()
+    assert f"{timezone.localtime(c.sms_sent_at):%Y-%m-%d %H:%M}" in html
+    assert "已约谈窗口人员" in html
+
+
+def test_answer_sms_once_and_retried_after_a_failure(w, settings, tmp_path, monkeypatch):
+    """The SMS task: nothing for an unanswered complaint; a failed send leaves ``sms_sent_at``
+    empty (the task may run again); a sent one is never sent again."""
+    from tongban.notify import sms
+
+    settings.TONGBAN_SMS_FILE = tmp_path / "sms.log"
+    sup = w.users["supervisor"]
+    c = _file(w)
+    assert complaints.complaint_send_answer_sms(complaint_id=c.pk) == "skipped"
+    c = complaints.complaint_answer(complaint=c, actor=sup, upheld=True, answer="属实")  # no on_commit run
+
+    class Broken:
+        def send(self, phone: str, text: str) -> str:
+            raise sms.SmsError("网关不可用")
+
+    monkeypatch.setattr(sms, "get_backend", lambda: Broken())
+    with pytest.raises(sms.SmsError):
+        complaints.complaint_send_answer_sms(complaint_id=c.pk)
+    c.refresh_from_db()
+    assert c.sms_sent_at is None
+    assert not AuditRecord.objects.filter(event="supervision.complaint_sms_sent").exists()
+    monkeypatch.undo()
+    assert complaints.complaint_send_answer_sms(complaint_id=c.pk) == "sent"
+    assert complaints.complaint_send_answer_sms(complaint_id=c.pk) == "skipped"
+    c.refresh_from_db()
+    assert c.sms_sent_at is not None
+    assert len((tmp_path / "sms.log").read_text().splitlines()) == 1
+    assert AuditRecord.objects.filter(event="supervision.complaint_sms_sent").count() == 1
 
 
 def test_supervisor_page_flow_and_overdue_highlight(w):
@@ -474,7 +547,11 @@ def test_api_enter_forward_statement_answer(w, django_capture_on_commit_callback
     r = head.post(
         f"/api/v1/complaints/{pk}/statement", {"statement": "已整改"}, content_type="application/json"
     )
-    assert r.status_code == 200 and r.json()["trail"][-1]["note"] == "已整改"
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["statement"], body["stated_by"]) == ("已整改", w.users["scj_leader"].full_name)
+    assert body["stated_at"] is not None and body["assign_note"] == "请说明" and body["assigned_at"]
+    assert body["assigned_by"] == w.users["supervisor"].full_name and body["sms_sent_at"] is None
     assert r.json()["phone"] == ""  # the unit does not see the complainant's phone
     with django_capture_on_commit_callbacks(execute=True):
         r = sup.post(
@@ -489,7 +566,9 @@ def test_api_enter_forward_statement_answer(w, django_capture_on_commit_callback
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["upheld"] is False
-    assert sup.get(f"/api/v1/complaints/{pk}").json()["answer"] == "不属实"
+    body = sup.get(f"/api/v1/complaints/{pk}").json()
+    assert body["answer"] == "不属实" and body["statement"] == "已整改"
+    assert body["answered_by"] == w.users["supervisor"].full_name
 
 
 PUBLIC_API = "/api/v1/public/complaints/"

@@ -71,12 +71,14 @@ def test_closing_rules(w):
         followups.followup_close(followup=fu, actor=head, fixed="x", contact="")
     assert e.value.field == "contact"
     fu.refresh_from_db()
-    assert fu.status == FollowUpStatus.OPEN and fu.record == ""
+    assert fu.status == FollowUpStatus.OPEN and (fu.fixed, fu.contact) == ("", "")
     with tclock.moved_to(date(2025, 10, 15)):
         assert sel.followup_overdue(fu)
         fu = followups.followup_close(followup=fu, actor=head, fixed="已优化流程", contact="已电话致歉")
     assert fu.status == FollowUpStatus.CLOSED and fu.closed_by == head
-    assert followups.record_parts(fu) == ("已优化流程", "已电话致歉")
+    fu.refresh_from_db()
+    assert (fu.fixed, fu.contact) == ("已优化流程", "已电话致歉")
+    assert fu.record == ""  # the old combined text is no longer written
     rec = AuditRecord.objects.get(event="supervision.followup_closed")
     assert rec.new["late"] is True
     with pytest.raises(TongbanError) as e:
@@ -123,6 +125,19 @@ def test_pages_matrix(w, role, listed, detail, close):
     assert r.status_code == close
     fu.refresh_from_db()
     assert (fu.status == FollowUpStatus.CLOSED) is (role == "unit_head")
+
+
+def test_detail_page_shows_fixed_and_contact(w):
+    fu = rate(finished_case(w), 2).followup
+    r = client_for(w, "unit_head").post(
+        reverse("supervision:followup", args=[fu.pk]), {"fixed": "已优化<流程>", "contact": "已电话回访"}
+    )
+    assert r.status_code == 302
+    fu.refresh_from_db()
+    assert (fu.fixed, fu.contact, fu.record) == ("已优化<流程>", "已电话回访", "")
+    html = client_for(w, "supervisor").get(reverse("supervision:followup", args=[fu.pk])).content.decode()
+    assert '<p class="text-break" style="white-space: pre-wrap" id="fu-fixed">已优化&lt;流程&gt;</p>' in html
+    assert "已电话回访" in html
 
 
 def test_close_form_errors_shown(w):
