@@ -207,7 +207,7 @@ def main() -> None:
     request.session = citizen.session
     public.login(request, account)
     request.session.save()
-    citizen.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+    citizen.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key or ""
     my = reverse("ban:my_cases")
     pages = max(1, mine["n"] // 20)
     reqs = []

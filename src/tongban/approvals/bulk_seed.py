@@ -49,6 +49,7 @@ from tongban.approvals.models import (
     CaseEvent,
     CaseStatus,
     Channel,
+    ClockState,
     Decision,
     EventKind,
     ExtensionRequest,
@@ -683,12 +684,12 @@ def _live(b: Built, plan: ItemPlan, state: int, t: Timeline, people: People, rnd
 
     # 挂起 (第四十五条): the paused ones stay paused; a few others paused and resumed
     if state == O_PAUSED or (state != O_DECIDED and rnd.random() < (0.06 if full else 0.1)):
-        reason = rnd.choices([r for r, _w in PAUSE_REASONS], [w for _r, w in PAUSE_REASONS])[0]
+        pause = rnd.choices([r for r, _w in PAUSE_REASONS], [w for _r, w in PAUSE_REASONS])[0]
         expected = rnd.choice([5, 10, 15, 20, 30])
         t.add(
             EventKind.PAUSED,
             t.day_after(0, 2),
-            {"reason": str(reason), "reason_label": str(reason.label), "expected_days": expected},
+            {"reason": str(pause), "reason_label": str(pause.label), "expected_days": expected},
             handler,
         )
         if state == O_PAUSED:
@@ -698,11 +699,19 @@ def _live(b: Built, plan: ItemPlan, state: int, t: Timeline, people: People, rnd
     # 延期 (第四十二条): once, approved by the head
     if rnd.random() < (0.03 if full else 0.06):
         days = rnd.choice([5, 10]) if not plan.limits.statutory > 30 else 15
-        reason = rnd.choice(EXTEND_REASONS)
-        data = {"days": days, "reason": reason}
-        asked = t.add(EventKind.EXTENDED, t.day_after(0, 1), data, leader)
+        why = rnd.choice(EXTEND_REASONS)
+        ext_data: dict[str, Any] = {"days": days, "reason": why}
+        asked = t.add(EventKind.EXTENDED, t.day_after(0, 1), ext_data, leader)
         b.extensions.append(
-            (days, reason, asked, handler[0] if handler else None, asked, leader[0] if leader else None, data)
+            (
+                days,
+                why,
+                asked,
+                handler[0] if handler else None,
+                asked,
+                leader[0] if leader else None,
+                ext_data,
+            )
         )
     if state == O_RUNNING:
         return
@@ -716,10 +725,10 @@ def _live(b: Built, plan: ItemPlan, state: int, t: Timeline, people: People, rnd
         decide_day = max(t.on, add_workdays(t.today, -back))
     grant = state != C_REFUSE
     decision = Decision.GRANT if grant else Decision.REFUSE
-    data: dict[str, Any] = {"decision": str(decision), "decision_label": str(decision.label)}
+    decided: dict[str, Any] = {"decision": str(decision), "decision_label": str(decision.label)}
     if not grant:
-        data["reasons"] = REFUSE_TEXT
-    t.add(EventKind.DECIDED, decide_day, data, leader or handler)
+        decided["reasons"] = REFUSE_TEXT
+    t.add(EventKind.DECIDED, decide_day, decided, leader or handler)
     b.decision = decision
     if state == O_DECIDED:
         for step in open_steps:
@@ -814,7 +823,7 @@ def _write_rows(model: type[models.Model], fields: tuple[str, ...], rows: list[t
     if extra:
         tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
         rows = [row + tail for row in rows]
-    columns = [f.column for f in given + extra]  # type: ignore[attr-defined]
+    columns = [str(f.column) for f in given + extra]  # type: ignore[union-attr]
     qn = connection.ops.quote_name
     cols = ", ".join(qn(c) for c in columns)
     with connection.cursor() as cur:
@@ -868,7 +877,7 @@ def _light(
 ) -> tuple[str, dt.date | None]:
     """The light the sweep shows today (rules.md §4), and the day it came on. A paused case keeps
     the light it had when the pause began: it has no running deadline (第四十五条)."""
-    if state == clock.ClockState.PAUSED:
+    if state == ClockState.PAUSED:
         pause_day = events[-1].on
         before = clock.compute(events[:-1], limits, pause_day)
         light = before.light(pause_day)
@@ -1036,13 +1045,18 @@ def _build(
     return b
 
 
+def _day(at: dt.datetime | None) -> dt.date:
+    assert at is not None
+    return at.astimezone(SHANGHAI).date()
+
+
 def _write_batch(county: County, built: list[Built], now: dt.datetime, rows: dict[str, int]) -> None:
-    counters = _counters(county, {b.received_at.astimezone(SHANGHAI).date() for b in built})  # type: ignore[arg-type]
+    counters = _counters(county, {_day(b.received_at) for b in built})
     ids = _allocate_ids(Case, len(built))
     case_rows = []
     for b, pk in zip(built, ids, strict=True):
         b.pk = pk
-        day = b.received_at.astimezone(SHANGHAI).date()  # type: ignore[arg-type]
+        day = _day(b.received_at)
         counter = counters[day]
         counter.last += 1
         b.tracking_no = f"{county.code}{day:%Y%m%d}{counter.last:05d}"

@@ -5,7 +5,7 @@ databases only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             result = bulk_seed.seed_cases(
                 to_add,
                 county=county,
-                stdout=self.stdout,
+                stdout=cast(TextIO, self.stdout),
                 batch_size=max(100, options["batch"]),
                 seed=options["seed"],
                 open_share=options["open_share"],
