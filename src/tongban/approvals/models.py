@@ -381,9 +381,32 @@ class Case(models.Model):
                 fields=["light", "due_on"], condition=models.Q(is_open=True), name="approvals_case_open"
             ),
             models.Index(fields=["unit", "status", "received_at"], name="approvals_case_unit"),
-            # The department's boxes ordered by deadline, and its finished cases by completion.
-            models.Index(fields=["unit", "status", "due_on"], name="approvals_case_unit_due"),
-            models.Index(fields=["unit", "is_open", "completed_at"], name="approvals_case_unit_done"),
+            # The boxes: a unit's (or, for supervisors, the county's) open cases by state and
+            # deadline, and its finished cases newest first (bench/bench_cases.py at 1,000,000 cases).
+            models.Index(
+                fields=["unit", "status", "due_on", "received_at", "id"],
+                condition=models.Q(is_open=True),
+                name="approvals_case_unit_open",
+            ),
+            models.Index(
+                fields=["county", "status", "due_on", "received_at", "id"],
+                condition=models.Q(is_open=True),
+                name="approvals_case_county_open",
+            ),
+            models.Index(
+                "unit",
+                models.F("completed_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(is_open=False),
+                name="approvals_case_unit_done",
+            ),
+            models.Index(
+                "county",
+                models.F("completed_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(is_open=False),
+                name="approvals_case_county_done",
+            ),
             # The supervision dashboard: the oldest open cases, open cases by department and light.
             models.Index(
                 fields=["received_at"], condition=models.Q(is_open=True), name="approvals_case_open_recv"
