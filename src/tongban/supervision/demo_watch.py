@@ -12,7 +12,7 @@ from tongban.approvals.models import Case, Light
 from tongban.core.demo import DemoContext
 from tongban.orgs.models import BusinessRole, RoleGrant
 from tongban.supervision import rectify, sweep
-from tongban.supervision.models import Rectification, RectificationKind
+from tongban.supervision.models import LightChange, Rectification, RectificationKind
 
 TEXTS = [
     _(
@@ -27,13 +27,22 @@ TEXTS = [
 
 
 def seed(context: DemoContext) -> str:
-    result = sweep.sweep()
     grant = RoleGrant.objects.filter(role=BusinessRole.SUPERVISOR).select_related("user", "county").first()
-    made = 0
-    if (
+    first = (
         grant is not None
         and not Rectification.objects.filter(county=grant.county, kind=RectificationKind.NOTICE).exists()
-    ):
+    )
+    if first and grant is not None:
+        # The handling demo replays each demo case's past events, and every event re-lit the case as
+        # of today midway through its history. Start the watch from the cases as they are now: one
+        # sweep, as the scheduler would have run it, records each case's light once.
+        demo = Case.objects.filter(county=grant.county)
+        LightChange.objects.filter(case__in=demo).delete()
+        Rectification.objects.filter(case__in=demo).exclude(kind=RectificationKind.NOTICE).delete()
+        demo.filter(is_open=True).update(light=Light.GREEN, light_since=None)
+    result = sweep.sweep()
+    made = 0
+    if first and grant is not None:
         units = list(
             Case.objects.filter(is_open=True, county=grant.county)
             .values("unit_id")
