@@ -18,7 +18,7 @@ Detection from one event runs in the case listener (:func:`detect_from_event`); 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -450,18 +450,34 @@ def sweep_fees() -> list[Anomaly]:
 # --- open steps past due (the sweep) ------------------------------------------------------------
 
 
+def step_cutoff(today: date, n: int) -> date:
+    """The last day a step of ``n`` working days may have started and be past due on ``today``
+    (its due ``add_workdays(start, n)`` before today). ``add_workdays`` never decreases with the
+    start, so the steps past due are exactly those started on or before this day (when never
+    paused)."""
+    d = add_workdays(today, -n)
+    while add_workdays(d, n) >= today:
+        d -= timedelta(days=1)
+    while add_workdays(d + timedelta(days=1), n) < today:
+        d += timedelta(days=1)
+    return d
+
+
 def sweep_steps(today: date) -> list[Anomaly]:
     """环节超时 of steps still open, in bulk: one query over the open, running cases finds each
-    current step's start (its STEP_STARTED event, not completed since) that began more calendar
-    days ago than its limit (working days are never fewer) and has no anomaly yet. For a case
-    never paused the step's due is ``add_workdays(start, limit)`` exactly; the few cases with a
-    pause (第四十五条, which stops the step's clock too) get their exact clock."""
+    current step's start (its STEP_STARTED event, not completed since) on or before the last
+    start day whose limit of n working days ended before today (:func:`step_cutoff`, one per
+    limit), with no anomaly yet. For a case never paused that is exactly the overdue steps (the
+    step's due is ``add_workdays(start, limit)``), so no step that is not overdue is loaded; the
+    few cases with a pause (第四十五条, which stops the step's clock too) get their exact clock,
+    their events read in one query."""
     limits = sorted(
         set(ItemStep.objects.values_list("limit", flat=True).distinct()) | {1, 2, 3, 5, 10, 15, 20}
     )
     old_enough = Q()
     for n in limits:
-        old_enough |= Q(lim=n, on__lte=date.fromordinal(today.toordinal() - n))
+        if n >= 0:
+            old_enough |= Q(lim=n, on__lte=step_cutoff(today, n))
     completed = (
         CaseEvent.objects.filter(
             case_id=OuterRef("case_id"), kind=EventKind.STEP_COMPLETED, seq__gt=OuterRef("seq")
@@ -508,16 +524,25 @@ def sweep_steps(today: date) -> list[Anomaly]:
         new.append(_step_row(r["case_id"], r["case__unit_id"], step, r["seq"], None, today, now))
     Anomaly.objects.bulk_create(new, ignore_conflicts=True)
     out = list(new)
-    cases = Case.objects.select_related("version").in_bulk([r["case_id"] for r in exact])
+    if not exact:
+        return out
+    ids = {r["case_id"] for r in exact}
+    cases = Case.objects.select_related("version").in_bulk(ids)
+    events: dict[int, list[clock.Ev]] = {}
+    for e in CaseEvent.objects.filter(case_id__in=ids).order_by("case_id", "seq"):
+        events.setdefault(e.case_id, []).append(
+            clock.Ev(kind=e.kind, on=e.on, data=e.data or {}, seq=e.seq, at=e.at, actor_name=e.actor_name)
+        )
+    pol = clock.policy()
+    paused: list[Anomaly] = []
     for r in exact:
         case = cases[r["case_id"]]
-        c = clock.case_clock(case, today)
+        c = clock.compute(events.get(case.pk, []), clock.limits_for(case, pol), today)
         open_step = next((s for s in c.steps if s.key == r["step_key"] and s.finished_on is None), None)
         if open_step is not None and open_step.started_on == r["on"] and open_step.overdue(today):
-            a = _record_step(case, open_step, r["seq"], None, today)
-            if a is not None:
-                out.append(a)
-    return out
+            paused.append(_step_row(case.pk, case.unit_id, open_step, r["seq"], None, today, now))
+    Anomaly.objects.bulk_create(paused, ignore_conflicts=True)  # none recorded yet (the query)
+    return out + paused
 
 
 # --- the supervisor's action --------------------------------------------------------------------
