@@ -14,6 +14,9 @@ Run: python bench/bench_cases.py
     (≈ 100,000 open; target p95 < 100 ms).
   - Otherwise a throwaway SQLite file: N = 50,000.
   - TONGBAN_BENCH_CASES=N overrides N; TONGBAN_BENCH_KEEP=1 keeps (and reuses) the database.
+  - TONGBAN_BENCH_EXISTING_DB=1 (with the PostgreSQL URL): measure the URL's own database, seeded
+    beforehand (``TONGBAN_DATABASE_URL=… manage.py migrate && … seed_demo && … seed_cases N``);
+    it is neither created nor dropped.
     ``bench/run.py`` leaves the database to ``bench_sweep.py``, which measures the sweep on the
     same cases and then drops it (TONGBAN_BENCH_CASES_SHARED=1).
 The cases are made by ``tongban.approvals.bulk_seed`` (as ``manage.py seed_demo --cases N``)."""
@@ -36,12 +39,16 @@ TMP = Path(tempfile.mkdtemp(prefix="tb-bench-cases-"))
 PG_URL = os.environ.get("TONGBAN_BENCH_DATABASE_URL", "")
 KEEP = os.environ.get("TONGBAN_BENCH_KEEP", "") == "1"
 SHARED = os.environ.get("TONGBAN_BENCH_CASES_SHARED", "") == "1"
+# an existing database seeded beforehand (manage.py migrate, seed_demo, seed_cases N, VACUUM
+# ANALYZE): the URL's own database is used as it is — no test database, nothing dropped
+EXISTING = bool(PG_URL) and os.environ.get("TONGBAN_BENCH_EXISTING_DB", "") == "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
 os.environ["TONGBAN_TESTING"] = "1"
 os.environ["TONGBAN_VAR_DIR"] = str(TMP)
 if PG_URL:
     os.environ["TONGBAN_TEST_DATABASE_URL"] = PG_URL
-    os.environ["TONGBAN_TEST_DB_NAME"] = PG_URL.rsplit("/", 1)[-1] + "_bench_cases"
+    if not EXISTING:
+        os.environ["TONGBAN_TEST_DB_NAME"] = PG_URL.rsplit("/", 1)[-1] + "_bench_cases"
     DEFAULT_N = 1_000_000
 else:
     keep_dir = Path(tempfile.gettempdir()) / "tb-bench-cases-keep"
@@ -127,7 +134,11 @@ def measure(client: object, label: str, requests: list[tuple[str, dict[str, obje
 def main() -> None:
     logging.disable(logging.WARNING)
     setup_test_environment()
-    db_name = connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+    db_name = (
+        connection.settings_dict["NAME"]
+        if EXISTING
+        else connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+    )
     from django.conf import settings
     from django.db.models import Count
     from django.test import Client, RequestFactory
@@ -223,7 +234,7 @@ def main() -> None:
         f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
         "(figures scale with other work on the machine)"
     )
-    if not (KEEP or SHARED):
+    if not (KEEP or SHARED or EXISTING):
         connection.creation.destroy_test_db(db_name, verbosity=0)
 
 

@@ -18,7 +18,11 @@ Run: python bench/bench_sweep.py
     ``bench_cases.py`` left when run by ``bench/run.py``): N = 1,000,000.
   - Otherwise a throwaway SQLite file: N = 50,000.
   - TONGBAN_BENCH_CASES=N overrides N; TONGBAN_BENCH_KEEP=1 keeps the database (the lights of
-    its cases are then those of the next working day)."""
+    its cases are then those of the next working day).
+  - TONGBAN_BENCH_EXISTING_DB=1 (with the PostgreSQL URL): sweep the URL's own database, seeded
+    beforehand (``manage.py seed_cases N``); it is kept (its lights are then the next working
+    day's). TONGBAN_BENCH_SWEEP_SHARES="0.5,0.1" sets the shares of open cases of step 3
+    ("" skips it)."""
 
 from __future__ import annotations
 
@@ -38,13 +42,17 @@ TMP = Path(tempfile.mkdtemp(prefix="tb-bench-sweep-"))
 PG_URL = os.environ.get("TONGBAN_BENCH_DATABASE_URL", "")
 KEEP = os.environ.get("TONGBAN_BENCH_KEEP", "") == "1"
 SHARED = os.environ.get("TONGBAN_BENCH_CASES_SHARED", "") == "1"
+# an existing database seeded beforehand (manage.py migrate, seed_demo, seed_cases N, VACUUM
+# ANALYZE): the URL's own database is used as it is — no test database, nothing dropped
+EXISTING = bool(PG_URL) and os.environ.get("TONGBAN_BENCH_EXISTING_DB", "") == "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
 os.environ["TONGBAN_TESTING"] = "1"
 os.environ.setdefault("TONGBAN_TEST_DB_TASKS", "1")  # tasks go to the task table, as in production
 os.environ["TONGBAN_VAR_DIR"] = str(TMP)
 if PG_URL:
     os.environ["TONGBAN_TEST_DATABASE_URL"] = PG_URL
-    os.environ["TONGBAN_TEST_DB_NAME"] = PG_URL.rsplit("/", 1)[-1] + "_bench_cases"
+    if not EXISTING:
+        os.environ["TONGBAN_TEST_DB_NAME"] = PG_URL.rsplit("/", 1)[-1] + "_bench_cases"
     DEFAULT_N = 1_000_000
 else:
     keep_dir = Path(tempfile.gettempdir()) / "tb-bench-cases-keep"
@@ -146,7 +154,11 @@ def set_open(ids: list[int], is_open: bool) -> None:
 def main() -> None:
     logging.disable(logging.WARNING)
     setup_test_environment()
-    db_name = connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+    db_name = (
+        connection.settings_dict["NAME"]
+        if EXISTING
+        else connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+    )
     from tongban.approvals.models import Case
     from tongban.core import clock as core_clock
     from tongban.core.calendar import add_workdays
@@ -166,7 +178,8 @@ def main() -> None:
     rnd = random.Random(5)
     shuffled = open_ids[:]
     rnd.shuffle(shuffled)
-    for share in (0.5, 0.1):
+    shares = os.environ.get("TONGBAN_BENCH_SWEEP_SHARES", "0.5,0.1")
+    for share in [float(x) for x in shares.split(",") if x.strip()]:
         keep = int(len(shuffled) * share)
         closing = shuffled[keep:]
         set_open(closing, False)
@@ -202,7 +215,7 @@ def main() -> None:
         f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
         "(figures scale with other work on the machine)"
     )
-    if not KEEP:
+    if not (KEEP or EXISTING):
         connection.creation.destroy_test_db(db_name, verbosity=0)
 
 

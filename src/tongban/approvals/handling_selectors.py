@@ -11,10 +11,11 @@ clock is computed per row, so a page costs the same few queries at any number of
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
@@ -72,8 +73,20 @@ class Scope:
 
 
 def scope_of(user: Any) -> Scope:
+    """The user's :class:`Scope`, read once per user object — a request's ``request.user`` lives
+    for one request, so the page, its boxes and the navigation badges share two queries."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+    memo = getattr(user, "_tb_case_scope", None)
+    if isinstance(memo, Scope):
+        return memo
+    s = _scope_of(user)
+    with contextlib.suppress(AttributeError):
+        user._tb_case_scope = s
+    return s
+
+
+def _scope_of(user: Any) -> Scope:
     units: set[int] = set(Post.objects.filter(user=user).values_list("unit_id", flat=True))
     handle: set[int] = set()
     leader: set[int] = set()
@@ -130,15 +143,81 @@ def access_case_for_staff(user: Any, case_id: int | str) -> Case:
 
 
 def visible_cases(user: Any, scope: Scope | None = None) -> QuerySet[Case]:
+    """The cases ``user`` may read. A supervisor's filter is ``county_id IN …`` alone when the
+    county already holds the units of their posts and the counters they serve (an OR with
+    ``unit_id IN …`` would make PostgreSQL scan every case instead of the county's indexes)."""
     s = scope or scope_of(user)
+    sup = s.supervisor_counties
+    units = set(s.unit_ids)
+    if sup and units:
+        units -= set(Unit.objects.filter(pk__in=units, county_id__in=sup).values_list("pk", flat=True))
     q = Q(pk__in=[])
-    if s.unit_ids:
-        q |= Q(unit_id__in=s.unit_ids)
-    if s.supervisor_counties:
-        q |= Q(county_id__in=s.supervisor_counties)
-    if s.window_counties:
-        q |= Q(channel=Channel.COUNTER, county_id__in=s.window_counties)
+    if sup:
+        q |= Q(county_id__in=sup)
+    if units:
+        q |= Q(unit_id__in=units)
+    window = s.window_counties - sup
+    if window:
+        q |= Q(channel=Channel.COUNTER, county_id__in=window)
     return Case.objects.filter(q)
+
+
+OPEN_ORDER = (F("due_on").asc(nulls_last=True), "received_at", "id")  # approvals_case_*_open
+DONE_ORDER = ("-completed_at", "-id")  # approvals_case_*_done
+
+
+class Chain:
+    """Querysets read one after another as one list (the 全部 box: each open state by its running
+    deadline, then the finished cases newest first — every part in the order of its partial
+    index, so no part sorts the county's million cases). Sliceable and countable like a
+    queryset for the paginator; each part is counted only up to :data:`COUNT_CAP` + 1 and the
+    parts after the cap are not counted (no page reaches them)."""
+
+    def __init__(self, parts: list[QuerySet[Case]], *, cap: int | None = None) -> None:
+        self.parts = parts
+        self.cap = COUNT_CAP + 1 if cap is None else cap  # 0: count every row
+        self._counts: list[int] | None = None
+
+    def _part_counts(self) -> list[int]:
+        if self._counts is None:
+            counts: list[int] = []
+            total = 0
+            for part in self.parts:
+                if not self.cap:
+                    n = part.count()
+                elif total < self.cap:
+                    n = int(part[: self.cap - total].count())
+                else:
+                    n = 0
+                counts.append(n)
+                total += n
+            self._counts = counts
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self._part_counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, k: slice | int) -> Any:
+        if isinstance(k, int):
+            got = self[k : k + 1]
+            if not got:
+                raise IndexError(k)
+            return got[0]
+        start, stop = k.start or 0, k.stop
+        out: list[Case] = []
+        offset = 0
+        for part, n in zip(self.parts, self._part_counts(), strict=True):
+            if stop is not None and offset >= stop:
+                break
+            if start < offset + n:
+                lo = max(0, start - offset)
+                hi = n if stop is None else min(n, stop - offset)
+                out += list(part[lo:hi])
+            offset += n
+        return out
 
 
 def cases_for_unit(
@@ -148,19 +227,18 @@ def cases_for_unit(
     q: str = "",
     unit_id: int | None = None,
     mine: bool = False,
-) -> QuerySet[Case]:
+) -> QuerySet[Case] | Chain:
     """The cases of a box (待受理, 待补正, 办理中, 挂起, 待制证, 已办结, 全部) the user may read,
-    searched by tracking number or applicant, open cases by their running deadline first."""
+    searched by tracking number or applicant, open cases by their running deadline first.
+    Every box reads a partial index: an open box ``is_open`` and one state by (due_on,
+    received_at, id), 已办结 ``NOT is_open`` by completion newest first; 全部 is the open states
+    in the boxes' order, then the finished cases (a :class:`Chain`)."""
     s = scope_of(user)
     qs = visible_cases(user, s)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if mine:
         qs = qs.filter(filed_by=user)
-    if box in BOX_STATUS:
-        qs = qs.filter(status__in=BOX_STATUS[box])
-    elif box == "done":
-        qs = qs.filter(is_open=False)
     q = (q or "").strip()[:64]
     if q:
         qs = qs.filter(
@@ -169,11 +247,14 @@ def cases_for_unit(
             | Q(applicant_phone=q)
             | Q(applicant_id_number=q)
         )
+    qs = qs.select_related("item", "unit", "handler")
+    if box in BOX_STATUS:
+        return qs.filter(is_open=True, status__in=BOX_STATUS[box]).order_by(*OPEN_ORDER)
+    done = qs.filter(is_open=False).order_by(*DONE_ORDER)
     if box == "done":
-        qs = qs.order_by("-completed_at", "-id")
-    else:
-        qs = qs.order_by(F("due_on").asc(nulls_last=True), "received_at", "id")
-    return qs.select_related("item", "unit", "handler")
+        return done
+    opened = [st for sts in BOX_STATUS.values() for st in sts]
+    return Chain([*(qs.filter(is_open=True, status=st).order_by(*OPEN_ORDER) for st in opened), done])
 
 
 @dataclass
@@ -192,7 +273,11 @@ COUNT_CAP = 10_000
 
 class CappedPaginator(Paginator):
     """Counts at most :data:`COUNT_CAP` + 1 rows (a county-wide 全部 box at a million cases must not
-    count them all); ``capped`` tells the page to say "more than"."""
+    count them all); ``capped`` tells the page to say "more than". Pages a queryset or a
+    :class:`Chain`."""
+
+    def __init__(self, object_list: QuerySet[Case] | Chain, per_page: int) -> None:
+        super().__init__(cast(Any, object_list), per_page)
 
     @property
     def capped(self) -> bool:
@@ -201,6 +286,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         qs: Any = self.object_list
+        if isinstance(qs, Chain):
+            return min(qs.count(), COUNT_CAP + 1)
         return int(qs[: COUNT_CAP + 1].count())
 
 
@@ -230,7 +317,7 @@ def box_counts(user: Any, unit_id: int | None = None) -> dict[str, int]:
     """The number of open cases in each box (one grouped query)."""
     from django.db.models import Count
 
-    qs = visible_cases(user).filter(is_open=True)
+    qs = visible_cases(user).filter(is_open=True)  # approvals_case_unit_open / _county_open
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     by_status = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -243,7 +330,9 @@ def pending_count(user: Any) -> int:
     s = scope_of(user)
     if not s.handle_unit_ids:
         return 0
-    n = Case.objects.filter(unit_id__in=s.handle_unit_ids, status=CaseStatus.SUBMITTED).count()
+    n = Case.objects.filter(
+        unit_id__in=s.handle_unit_ids, is_open=True, status=CaseStatus.SUBMITTED
+    ).count()  # approvals_case_unit_open
     if s.leader_unit_ids:
         n += ExtensionRequest.objects.filter(
             case__unit_id__in=s.leader_unit_ids, status=ExtensionStatus.PENDING

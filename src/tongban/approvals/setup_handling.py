@@ -26,12 +26,10 @@ def _is_handler(user: Any) -> bool:
 
 
 def _is_window_clerk(user: Any) -> bool:
-    from tongban.orgs.models import BusinessRole, RoleGrant
+    from tongban.approvals import handling_selectors
 
-    return (
-        bool(user.is_authenticated)
-        and RoleGrant.objects.filter(user=user, role=BusinessRole.WINDOW_CLERK).exists()
-    )
+    # the roles are read once per request (scope_of), for every entry and badge of the page
+    return bool(user.is_authenticated) and bool(handling_selectors.scope_of(user).window_counties)
 
 
 def _pending_badge(user: Any) -> int:

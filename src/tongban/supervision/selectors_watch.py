@@ -7,14 +7,16 @@ so its cost does not grow with the closed cases."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongban.approvals.handling_selectors import Chain
 from tongban.approvals.models import Case, Light
 from tongban.core import clock as core_clock
 from tongban.core.errors import NotFound, PermissionDenied
@@ -40,16 +42,33 @@ def _uid(user: Any) -> int | None:
     return getattr(user, "pk", None)
 
 
+def _memo(user: Any, key: str, read: Any) -> Any:
+    """``read()`` once per user object (a request's ``request.user`` lives for one request: the
+    page and the navigation entries share the answer)."""
+    memo = getattr(user, "_tb_watch", None)
+    if not isinstance(memo, dict):
+        memo = {}
+        with contextlib.suppress(AttributeError):
+            user._tb_watch = memo
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def supervisor_county(user: Any) -> County | None:
     uid = _uid(user)
     if uid is None:
         return None
-    grant = (
-        RoleGrant.objects.filter(user_id=uid, role=BusinessRole.SUPERVISOR, unit__is_active=True)
-        .select_related("county")
-        .first()
-    )
-    return grant.county if grant is not None else None
+
+    def read() -> County | None:
+        grant = (
+            RoleGrant.objects.filter(user_id=uid, role=BusinessRole.SUPERVISOR, unit__is_active=True)
+            .select_related("county")
+            .first()
+        )
+        return grant.county if grant is not None else None
+
+    return _memo(user, "county", read)
 
 
 def is_supervisor(user: Any) -> bool:
@@ -69,9 +88,15 @@ def head_unit_ids(user: Any) -> list[int]:
     if uid is None:
         return []
     return list(
-        RoleGrant.objects.filter(user_id=uid, role__in=HEAD_ROLES, unit__is_active=True)
-        .values_list("unit_id", flat=True)
-        .distinct()
+        _memo(
+            user,
+            "heads",
+            lambda: list(
+                RoleGrant.objects.filter(user_id=uid, role__in=HEAD_ROLES, unit__is_active=True)
+                .values_list("unit_id", flat=True)
+                .distinct()
+            ),
+        )
     )
 
 
@@ -157,18 +182,24 @@ def dashboard(county: County, *, oldest: int = 10) -> dict[str, Any]:
 
 
 def open_cases(
-    county: County, *, light: str | None = None, unit_id: int | None = None, q: str = ""
-) -> QuerySet[Case]:
-    """Open cases of the county, most urgent first (红牌, 黄牌, 预警, then by deadline)."""
-    qs = Case.objects.filter(is_open=True, county=county)
-    if light is not None and light in Light.values:
-        qs = qs.filter(light=light)
+    county: County, *, light: str | None = None, unit_id: int | None = None, q: str = "", cap: int = 0
+) -> QuerySet[Case] | Chain:
+    """Open cases of the county, most urgent first (红牌, 黄牌, 预警, then by deadline). One light
+    reads the partial index approvals_case_open (light, due_on) in its order; all lights are
+    the lights one after another (a :class:`~tongban.approvals.handling_selectors.Chain`, each
+    part in that index's order), so no page sorts every open case. ``cap``: count at most this
+    many rows (0: count them all)."""
+    qs = _open_in(county)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(tracking_no__icontains=q) | Q(applicant_name__icontains=q) | Q(title__icontains=q))
-    return qs.select_related("unit", "item", "handler").order_by("due_on", "received_at", "id")
+    qs = qs.select_related("unit", "item", "handler")
+    order = (F("due_on").asc(nulls_last=True), "received_at", "id")
+    if light is not None and light in Light.values:
+        return qs.filter(light=light).order_by(*order)
+    return Chain([qs.filter(light=li).order_by(*order) for li in LIGHT_ORDER], cap=cap)
 
 
 def anomalies_list(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongban.approvals import clock
+from tongban.approvals.handling_selectors import COUNT_CAP, CappedPaginator
 from tongban.core import clock as core_clock
 from tongban.core.errors import NotFound, PermissionDenied, TongbanError
 from tongban.identity.models import User
@@ -121,9 +122,8 @@ def case_list(request: HttpRequest, county: Any) -> HttpResponse:
         if light == "":
             light = None
         unit_id, q = form.cleaned_data["unit"], form.cleaned_data["q"]
-    page = Paginator(sel.open_cases(county, light=light, unit_id=unit_id, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    cases = sel.open_cases(county, light=light, unit_id=unit_id, q=q, cap=COUNT_CAP + 1)
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_urls(page.object_list, "pk")
     return render(
         request,

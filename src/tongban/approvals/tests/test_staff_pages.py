@@ -278,3 +278,48 @@ def test_notice_pdf_through_access_checks(client, w):
     assert login(client, w, "zj_handler").get(url).status_code == 404
     client.logout()
     assert login(client, w, "supervisor").get(url).status_code == 200
+
+
+def test_all_box_lists_open_states_then_finished_newest_first(client, w):
+    """全部: each open state in the boxes' order by its deadline, then the finished cases newest
+    first — every part read in the order of its partial index; pages run across the parts."""
+    from django.utils import timezone
+
+    from tongban.approvals import handling_selectors as sel
+    from tongban.approvals.models import Case
+
+    cases = [testing.new_case(w, received_at=datetime(2025, 3, 3, 10, i)) for i in range(6)]
+    with moved_to(DAY1):
+        handling.case_accept(case=cases[0], actor=w.users["handler"])
+    for i, c in enumerate(cases[4:]):
+        Case.objects.filter(pk=c.pk).update(
+            is_open=False,
+            status=CaseStatus.COMPLETED,
+            completed_at=timezone.make_aware(datetime(2025, 3, 10 + i, 9, 0)),
+        )
+    handler = w.users["handler"]
+    chain = sel.cases_for_unit(handler, box="all")
+    expected = [cases[1].pk, cases[2].pk, cases[3].pk, cases[0].pk, cases[5].pk, cases[4].pk]
+    assert chain.count() == 6
+    assert [c.pk for c in chain[0:6]] == expected
+    assert [c.pk for c in chain[2:5]] == expected[2:5]
+    assert chain[5].pk == expected[5]
+    monkey = sel.Chain(chain.parts, cap=4)
+    assert monkey.count() == 4 and [c.pk for c in monkey[0:10]] == expected[:4]
+    login(client, w, "handler")
+    body = client.get(reverse("approvals:cases"), {"box": "all"}).content.decode()
+    positions = [body.index(Case.objects.get(pk=pk).tracking_no) for pk in expected]
+    assert positions == sorted(positions)
+
+
+def test_open_boxes_and_the_supervisors_filter_read_the_partial_indexes(w):
+    """Open boxes filter ``is_open`` (approvals_case_*_open), 已办结 ``NOT is_open``; a supervisor
+    whose own units are in the county is filtered on the county alone (no OR with the units)."""
+    from tongban.approvals import handling_selectors as sel
+
+    sql = str(sel.cases_for_unit(w.users["handler"], box="pending").query)
+    assert '"is_open"' in sql and "ORDER BY" in sql
+    done = str(sel.cases_for_unit(w.users["handler"], box="done").query)
+    assert 'NOT "approvals_case"."is_open"' in done.replace("NOT (", "NOT ")
+    sup = str(sel.visible_cases(w.users["supervisor"]).query)
+    assert '"county_id" IN' in sup and '"unit_id" IN' not in sup
