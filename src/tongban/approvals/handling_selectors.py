@@ -185,8 +185,8 @@ class Chain:
             for part in self.parts:
                 if not self.cap:
                     n = part.count()
-                elif total < self.cap:
-                    n = int(part[: self.cap - total].count())
+                elif total < self.cap:  # unordered: the capped subquery need not sort
+                    n = int(part.order_by()[: self.cap - total].count())
                 else:
                     n = 0
                 counts.append(n)
@@ -288,7 +288,7 @@ class CappedPaginator(Paginator):
         qs: Any = self.object_list
         if isinstance(qs, Chain):
             return min(qs.count(), COUNT_CAP + 1)
-        return int(qs[: COUNT_CAP + 1].count())
+        return int(qs.order_by()[: COUNT_CAP + 1].count())  # unordered: the subquery need not sort
 
 
 def case_page(
@@ -320,7 +320,7 @@ def box_counts(user: Any, unit_id: int | None = None) -> dict[str, int]:
     qs = visible_cases(user).filter(is_open=True)  # approvals_case_unit_open / _county_open
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
-    by_status = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    by_status = dict(qs.values_list("status").annotate(n=Count("*")).values_list("status", "n"))
     return {box: sum(by_status.get(st, 0) for st in sts) for box, sts in BOX_STATUS.items()}
 
 
