@@ -173,10 +173,20 @@ class Chain:
     queryset for the paginator; each part is counted only up to :data:`COUNT_CAP` + 1 and the
     parts after the cap are not counted (no page reaches them)."""
 
-    def __init__(self, parts: list[QuerySet[Case]], *, cap: int | None = None) -> None:
+    def __init__(self, parts: list[QuerySet[Case]], *, cap: int | None = None, narrow: bool = False) -> None:
         self.parts = parts
         self.cap = COUNT_CAP + 1 if cap is None else cap  # 0: count every row
+        # narrow: a page's ids are sorted first (only the sort keys are read), then its rows
+        # fetched by id — for an index that orders the parts only in part (ties sorted)
+        self.narrow = narrow
         self._counts: list[int] | None = None
+
+    def _rows(self, part: QuerySet[Case], lo: int, hi: int) -> list[Case]:
+        if not self.narrow:
+            return list(part[lo:hi])
+        ids = list(part.values_list("pk", flat=True)[lo:hi])
+        by_id = part.order_by().in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
 
     def _part_counts(self) -> list[int]:
         if self._counts is None:
@@ -200,6 +210,9 @@ class Chain:
     def __len__(self) -> int:
         return self.count()
 
+    def __iter__(self) -> Any:
+        return iter(self[0:None])
+
     def __getitem__(self, k: slice | int) -> Any:
         if isinstance(k, int):
             got = self[k : k + 1]
@@ -215,7 +228,7 @@ class Chain:
             if start < offset + n:
                 lo = max(0, start - offset)
                 hi = n if stop is None else min(n, stop - offset)
-                out += list(part[lo:hi])
+                out += self._rows(part, lo, hi)
             offset += n
         return out
 

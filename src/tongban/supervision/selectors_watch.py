@@ -185,7 +185,7 @@ def dashboard(county: County, *, oldest: int = 10) -> dict[str, Any]:
 def open_cases(
     county: County, *, light: str | None = None, unit_id: int | None = None, q: str = "", cap: int = 0
 ) -> QuerySet[Case] | Chain:
-    """Open cases of the county, most urgent first (红牌, 黄牌, 预警, then by deadline). One light
+    """Open cases of the county, most urgent first (红牌, 黄牌, 预警, then by deadline). Each light
     reads the partial index approvals_case_open (light, due_on) in its order; all lights are
     the lights one after another (a :class:`~tongban.approvals.handling_selectors.Chain`, each
     part in that index's order), so no page sorts every open case. ``cap``: count at most this
@@ -198,9 +198,10 @@ def open_cases(
         qs = qs.filter(Q(tracking_no__icontains=q) | Q(applicant_name__icontains=q) | Q(title__icontains=q))
     qs = qs.select_related("unit", "item", "handler")
     order = (F("due_on").asc(nulls_last=True), "received_at", "id")
-    if light is not None and light in Light.values:
-        return qs.filter(light=light).order_by(*order)
-    return Chain([qs.filter(light=li).order_by(*order) for li in LIGHT_ORDER], cap=cap)
+    # approvals_case_open orders by (light, due_on) only: the cases due the same day are sorted,
+    # so a page sorts the ids alone, then reads its rows by id (Chain narrow)
+    lights = [light] if light is not None and light in Light.values else LIGHT_ORDER
+    return Chain([qs.filter(light=li).order_by(*order) for li in lights], cap=cap, narrow=True)
 
 
 def anomalies_list(
