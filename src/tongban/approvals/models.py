@@ -378,7 +378,9 @@ class Case(models.Model):
             # The supervision sweep and the dashboards read open cases only: a partial index keeps
             # their work proportional to the open cases, not all cases.
             models.Index(
-                fields=["light", "due_on"], condition=models.Q(is_open=True), name="approvals_case_open"
+                fields=["light", "due_on", "received_at", "id"],
+                condition=models.Q(is_open=True),
+                name="approvals_case_open",
             ),
             models.Index(fields=["unit", "status", "received_at"], name="approvals_case_unit"),
             # The boxes: a unit's (or, for supervisors, the county's) open cases by state and

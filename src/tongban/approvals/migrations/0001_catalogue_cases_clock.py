@@ -404,7 +404,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['light', 'due_on'], name='approvals_case_open'),
+            index=models.Index(condition=models.Q(('is_open', True)), fields=['light', 'due_on', 'received_at', 'id'], name='approvals_case_open'),
         ),
         migrations.AddIndex(
             model_name='case',
