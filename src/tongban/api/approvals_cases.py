@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.approvals import clock, handling
 from tongban.approvals import handling_selectors as sel
@@ -24,16 +24,6 @@ from tongban.core.errors import NotFound, PermissionDenied
 from tongban.identity.models import User
 
 router = Router(tags=["审批办件"])
-
-
-def _caller(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, _("未登录或令牌无效。"))
 
 
 # --- schemas ----------------------------------------------------------------------------------

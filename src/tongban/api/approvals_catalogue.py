@@ -13,9 +13,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.approvals import catalogue
 from tongban.approvals import catalogue_selectors as sel
@@ -27,16 +27,6 @@ from tongban.orgs.models import Unit
 router = Router(tags=["事项管理"])
 UPLOAD = File(...)
 MAX_LIMIT = 100
-
-
-def _caller(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, _("未登录或令牌无效。"))
 
 
 class MaterialOut(Schema):

@@ -17,6 +17,7 @@ from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.core.errors import NotFound, TongbanError
 from tongban.documents import rules, selectors, services
@@ -26,16 +27,6 @@ from tongban.orgs import selectors as org_selectors
 
 router = Router(tags=["发文"])
 MAX_LIMIT = 100
-
-
-def _caller(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, _("未登录或令牌无效。"))
 
 
 # --- schemas ----------------------------------------------------------------------------------

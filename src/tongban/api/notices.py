@@ -10,9 +10,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.core.errors import PermissionDenied
 from tongban.identity.models import User
@@ -23,16 +23,6 @@ router = Router(tags=["通知公告"])
 
 MAX_LIMIT = 100
 UPLOAD = File(...)
-
-
-def _caller(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, _("未登录或令牌无效。"))
 
 
 class AttachmentOut(Schema):

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.core.errors import NotFound
-from tongban.identity.models import User
 from tongban.notify import selectors, services
 
 router = Router(tags=["消息通知"])
@@ -47,17 +47,6 @@ class UnreadCount(Schema):
 
 class ReadAllOut(Schema):
     marked: int
-
-
-def _caller(request: HttpRequest) -> User:
-    """The authenticated user: from an API token (request.auth) or the session."""
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, "未登录或令牌无效。")
 
 
 @router.get("", response={200: NotificationPage, **errors(422)}, summary="我的消息（未读在前，分页）")

@@ -12,6 +12,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.identity.models import User
@@ -21,16 +22,6 @@ from tongban.receiving import selectors, services, slip
 router = Router(tags=["收文办理"])
 
 MAX_LIMIT = 100
-
-
-def _caller(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, "未登录或令牌无效。")
 
 
 class UnitRef(Schema):

@@ -11,13 +11,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.approvals import clock
 from tongban.approvals.models import Case
 from tongban.core.errors import NotFound, TongbanError
-from tongban.identity.models import User
 from tongban.supervision import anomalies, rectify, sweep
 from tongban.supervision import selectors_watch as sel
 from tongban.supervision.models import Anomaly, Rectification
@@ -25,16 +24,6 @@ from tongban.supervision.selectors_watch import case_url, dashboard_json
 
 router = Router(tags=["电子监察"])
 MAX_LIMIT = 100
-
-
-def _caller(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, _("未登录或令牌无效。"))
 
 
 def _county(request: HttpRequest) -> Any:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.core import audit
 from tongban.core import clock as tclock
@@ -28,16 +29,6 @@ router = Router(tags=["电子监察：投诉、差评整改、绩效"])
 public_router = Router(tags=["网上办事：投诉"])
 
 MAX_LIMIT = 100
-
-
-def _caller(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated:
-        return user
-    raise HttpError(401, _("未登录或令牌无效。"))
 
 
 def _month(value: str | None) -> date:
