@@ -86,6 +86,21 @@ INSTALLED_APPS = [
     "tongban.notices",
     "tongban.approvals",
     "tongban.supervision",
+    "tongban.interaction",
+    "tongban.portal",
+    # Wagtail (the portal CMS) and what it needs
+    "wagtail.contrib.settings",
+    "wagtail.contrib.redirects",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +116,7 @@ MIDDLEWARE = [
     "tongban.identity.public.PublicAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -119,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tongban.core.context_processors.shell",
                 "tongban.identity.public.context",
+                "tongban.portal.context.portal",
             ],
         },
     }
@@ -308,6 +325,32 @@ TONGBAN_CALENDAR_RECHECK_SECONDS = env_int("TONGBAN_CALENDAR_RECHECK_SECONDS", 5
 # `manage.py audit_verify` first. The floor of 180 days cannot be lowered by configuration.
 TONGBAN_AUDIT_RETENTION_DAYS = max(180, env_int("TONGBAN_AUDIT_RETENTION_DAYS", 365))
 
+# --- the portal (Wagtail) ------------------------------------------------------------------
+# The public site is served under /portal/ (nginx maps the portal's own host name to it); the
+# Wagtail editing interface is at /cms/ and uses the platform's staff login.
+WAGTAIL_SITE_NAME = os.environ.get("TONGBAN_PORTAL_NAME", "县人民政府门户网站")
+WAGTAILADMIN_BASE_URL = TONGBAN_BASE_URL
+WAGTAILADMIN_LOGIN_URL = "identity:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "identity:login"
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # offline: never phone home
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ofd", "wps", "zip", "txt", "csv"]
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILEMBEDS_FINDERS: list[dict[str, str]] = []  # no oEmbed lookups over the internet
+# Published portal pages are cached for anonymous visitors; a publish bumps the generation.
+TONGBAN_PORTAL_CACHE_SECONDS = env_int("TONGBAN_PORTAL_CACHE_SECONDS", 600)
+# Leader mailbox answer limits in working days by letter type (rules.md §7, local rule).
+TONGBAN_LETTER_LIMITS = {"consult": 3, "complaint": 13, "suggestion": 13, "help": 5}
+# The unit whose staff run the leader mailbox (routing, review, publication).
+TONGBAN_MAILBOX_OFFICE = os.environ.get("TONGBAN_MAILBOX_OFFICE", "政府办")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -323,6 +366,7 @@ LOGGING = {
         # SpiffWorkflow logs every task state change at INFO ("spiff.task …", "spiff.workflow …")
         "spiff": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,6 +22,24 @@ urlpatterns = [
     # 网上办事大厅: the public side (citizens and enterprises; no staff login)
     path("ban/", include("tongban.approvals.public_urls")),
     path("ban/complaints/", include("tongban.supervision.public_urls")),
+    # 政民互动 (staff side)
+    path("interaction/letters/", include("tongban.interaction.urls_letters")),
+    path("interaction/disclosure/", include("tongban.interaction.urls_disclosure")),
+    path("interaction/interviews/", include("tongban.interaction.urls_interviews")),
+    path("interaction/surveys/", include("tongban.interaction.urls_surveys")),
+    # 门户网站: administration, the Wagtail editing interface, the public site
+    path("portal-admin/desks/", include("tongban.portal.urls_desks")),
+    path("portal-admin/health/", include("tongban.portal.urls_health")),
+    path("portal-admin/disclosure/", include("tongban.portal.urls_disclosure")),
+    path("cms/", include(wagtailadmin_urls)),
+    path("cms-documents/", include(wagtaildocs_urls)),
+    path("portal/search/", include("tongban.portal.urls_search")),
+    path("portal/jiucuo/", include("tongban.portal.urls_errors")),
+    path("portal/letters/", include("tongban.interaction.public_urls_letters")),
+    path("portal/disclosure-requests/", include("tongban.interaction.public_urls_disclosure")),
+    path("portal/interviews/", include("tongban.interaction.public_urls_interviews")),
+    path("portal/surveys/", include("tongban.interaction.public_urls_surveys")),
+    path("portal/", include("tongban.portal.urls_site")),
     path("", include("tongban.core.urls")),
 ]
 if settings.DEBUG:

@@ -15,7 +15,12 @@ from tongban.api import (
     approvals_catalogue,
     approvals_guide,
     approvals_public,
+    interaction_disclosure,
+    interaction_interviews,
+    interaction_letters,
+    interaction_surveys,
     notify,
+    portal,
     supervision_complaints,
 )
 from tongban.api import archive as archive_api
@@ -62,6 +67,17 @@ api.add_router("/public/", approvals_public.router)
 api.add_router("/supervision/", supervision_api.router)
 api.add_router("/", supervision_complaints.router)
 api.add_router("/public/complaints/", supervision_complaints.public_router)
+# Citizen interaction (staff side, then the public side under /public/) and the portal.
+api.add_router("/letters/", interaction_letters.router)
+api.add_router("/public/letters/", interaction_letters.public_router)
+api.add_router("/disclosure-requests/", interaction_disclosure.router)
+api.add_router("/public/disclosure-requests/", interaction_disclosure.public_router)
+api.add_router("/interviews/", interaction_interviews.router)
+api.add_router("/public/interviews/", interaction_interviews.public_router)
+api.add_router("/surveys/", interaction_surveys.router)
+api.add_router("/public/surveys/", interaction_surveys.public_router)
+api.add_router("/portal/", portal.router)
+api.add_router("/public/portal/", portal.public_router)
 
 
 @api.exception_handler(TongbanError)

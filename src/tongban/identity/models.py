@@ -140,7 +140,7 @@ class EnrolmentCode(models.Model):
 class ApiToken(models.Model):
     """A bearer token for an integration. Only the SHA-256 of the token is stored."""
 
-    user = models.ForeignKey("identity.User", on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey("identity.User", on_delete=models.CASCADE, related_name="integration_tokens")
     name = models.CharField(_("用途"), max_length=64, blank=True)
     prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)

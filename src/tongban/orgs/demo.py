@@ -274,6 +274,13 @@ DEMO_ACCOUNTS = [
     ("窗口人员", "window", "", "政务服务中心", "窗口服务股", "窗口人员", "window_clerk"),
     ("事项管理员", "catalogue", "", "行政审批局", "", "科员", "catalogue_admin"),
     ("部门事项管理员", "scjcatalogue", "", "市场监管局", "", "科员", "catalogue_admin"),
+    ("网站管理员", "portaladmin", "", "政府办", "", "科员", "portal_admin"),
+    ("网站编辑", "editor", "", "市场监管局", "", "科员", "portal_editor"),
+    ("网站审核", "reviewer", "", "市场监管局", "", "副局长", "portal_reviewer"),
+    ("信箱办理员", "mailbox", "", "政府办", "", "科员", "mailbox_office"),
+    ("信件承办人", "letters", "", "市场监管局", "", "科员", "letter_handler"),
+    ("依申请公开办理员", "disclosure", "", "政府办", "", "科员", "disclosure_officer"),
+    ("访谈征集管理员", "host", "", "政府办", "", "科员", "interview_host"),
 ]
 
 

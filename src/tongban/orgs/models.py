@@ -163,6 +163,13 @@ class BusinessRole(models.TextChoices):
     CASE_HANDLER = "case_handler", _("审批人员")
     WINDOW_CLERK = "window_clerk", _("窗口人员")
     CATALOGUE_ADMIN = "catalogue_admin", _("事项管理员")
+    PORTAL_ADMIN = "portal_admin", _("网站管理员")
+    PORTAL_EDITOR = "portal_editor", _("网站编辑")
+    PORTAL_REVIEWER = "portal_reviewer", _("网站审核")
+    MAILBOX_OFFICE = "mailbox_office", _("信箱办理员")
+    LETTER_HANDLER = "letter_handler", _("信件承办人")
+    DISCLOSURE_OFFICER = "disclosure_officer", _("依申请公开办理员")
+    INTERVIEW_HOST = "interview_host", _("访谈征集管理员")
 
 
 class RoleGrant(models.Model):

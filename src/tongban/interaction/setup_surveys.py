@@ -1,0 +1,5 @@
+"""Wiring of the surveys part (nav entries, notify events, scheduled jobs, demo data)."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,6 @@
+"""Staff pages of requests for government information (/interaction/disclosure/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "disclosure"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+"""Staff pages of online interviews (/interaction/interviews/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "interviews"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Wiring of the portal's demo part."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Wiring of the portal's disclosure part."""
+
+
+def ready() -> None:
+    pass

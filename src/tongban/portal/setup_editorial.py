@@ -1,0 +1,5 @@
+"""Wiring of the portal's editorial part."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Wiring of the portal's health part."""
+
+
+def ready() -> None:
+    pass

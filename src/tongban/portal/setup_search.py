@@ -1,0 +1,5 @@
+"""Wiring of the portal's search part."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Wiring of the portal's site part."""
+
+
+def ready() -> None:
+    pass
