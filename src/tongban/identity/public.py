@@ -116,7 +116,7 @@ def public_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
-    """Template context processor: ``public_account`` on the public side's pages (/ban/)."""
-    if not request.path.startswith("/ban/"):
+    """Template context processor: ``public_account`` on the public side's pages (/ban/, /portal/)."""
+    if not request.path.startswith(("/ban/", "/portal/")):
         return {}
     return {"public_account": current(request)}
