@@ -72,6 +72,8 @@ class Command(BaseCommand):
             shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
             self.stdout.write(self.style.SUCCESS(f"通办已启动：http://{shown}:{port}/  （Ctrl-C 停止）"))
             self.stdout.write(f"网上办事大厅（公众）：http://{shown}:{port}/ban/")
+            self.stdout.write(f"政府门户网站（公众）：http://{shown}:{port}/portal/")
+            self.stdout.write(f"门户网站编辑（工作人员）：http://{shown}:{port}/cms/")
             self.stdout.write(
                 "进程：" + "，".join(f"{name} pid {proc.pid}" for name, proc in children.items())
             )
