@@ -352,3 +352,12 @@ def search(
             )
         )
     return result
+
+
+def matching(qs: QuerySet[SearchEntry], terms: list[str]) -> QuerySet[SearchEntry]:
+    """``qs`` narrowed to the entries that contain every one of ``terms`` (FTS5 ``MATCH`` on
+    SQLite, the ``tsvector`` on PostgreSQL). No visibility rules: for callers whose entries are
+    public, such as the portal's site search (``tongban.portal.search``). No terms: no entries."""
+    if not terms:
+        return qs.none()
+    return _match(qs, terms)
