@@ -1,4 +1,7 @@
-"""Template context of the public site: the portal identity (meta tags and footer) on /portal/."""
+"""Template context of the public site (/portal/ and Wagtail previews of portal pages): the
+portal identity (meta tags and footer), the top navigation and the current channel. Everything
+here comes from one cached snapshot per host (:func:`tongban.portal.site.snapshot`), so a page's
+frame costs no query once the site is warm."""
 
 from __future__ import annotations
 
@@ -8,8 +11,18 @@ from django.http import HttpRequest
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    if not request.path.startswith("/portal/"):
+    if not (request.path.startswith("/portal/") or getattr(request, "is_preview", False)):
         return {}
-    from tongban.portal.site import identity_for
+    from tongban.portal.site import snapshot
 
-    return {"portal_identity": identity_for(request)}
+    snap = snapshot(request)
+    section = ""
+    for entry in snap.channels:
+        if entry.url and request.path.startswith(entry.url):
+            section = entry.slug
+    return {
+        "portal_identity": snap.identity,
+        "portal_nav": snap.channels,
+        "portal_home_url": snap.home_url,
+        "portal_section": section,
+    }
