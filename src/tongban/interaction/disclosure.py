@@ -74,6 +74,16 @@ def officer_scope(user: Any, county_id: int | None = None) -> tuple[int | None, 
     when the user is no disclosure officer."""
     if not getattr(user, "is_authenticated", False):
         return None, set()
+    cached = getattr(user, "_tb_disclosure_scope", None)
+    if cached is not None and (county_id is None or cached[0] == county_id):
+        return cached  # type: ignore[no-any-return]
+    scope = _scope(user, county_id)
+    if county_id is None:
+        user._tb_disclosure_scope = scope  # one look-up per request (nav, badge, list)
+    return scope
+
+
+def _scope(user: Any, county_id: int | None) -> tuple[int | None, set[int] | None]:
     grants = list(
         RoleGrant.objects.filter(user=user, role=ROLE).values_list("county_id", "unit_id", "unit__short_name")
     )
