@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ from tongban.interaction.models import (
 from tongban.orgs.demo import COUNTY_CODE
 from tongban.orgs.models import County, Unit
 
-PAST = [
+PAST: list[dict[str, Any]] = [
     {
         "title": "优化营商环境 服务市场主体高质量发展",
         "unit": "市场监管局",
@@ -148,7 +149,7 @@ PAST = [
     },
 ]
 
-UPCOMING = {
+UPCOMING: dict[str, Any] = {
     "title": "农村人居环境整治与和美乡村建设",
     "unit": "农业农村局",
     "days_ahead": 6,
@@ -166,7 +167,7 @@ def _unit(county: County, short: str) -> Unit:
     return unit or Unit.objects.filter(county=county).order_by("sort", "id").first()  # type: ignore[return-value]
 
 
-def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
 
 
@@ -184,7 +185,7 @@ def seed(context: DemoContext) -> str:
         day = today - timedelta(days=int(spec["days_ago"]))
         while day.weekday() >= 5:
             day -= timedelta(days=1)
-        start = _at(day, 10)  # type: ignore[arg-type]
+        start = _at(day, 10)
         end = start + timedelta(minutes=60)
         iv = Interview.objects.create(
             county=county, title=spec["title"], summary=spec["summary"], host_unit=_unit(county, str(spec["unit"])),
@@ -194,15 +195,15 @@ def seed(context: DemoContext) -> str:
         )  # fmt: skip
         guests = {
             name: InterviewGuest.objects.create(interview=iv, name=name, title=title, sort=i)
-            for i, (name, title) in enumerate(spec["guests"])  # type: ignore[arg-type]
+            for i, (name, title) in enumerate(spec["guests"])
         }
         minute = 0
-        for speaker, text in spec["posts"]:  # type: ignore[attr-defined]
+        for speaker, text in spec["posts"]:
             InterviewPost.objects.create(
                 interview=iv, speaker=speaker, content=text, at=start + timedelta(minutes=minute), author=host
             )
             minute += 3
-        for nick, q, guest, a in spec["qa"]:  # type: ignore[attr-defined]
+        for nick, q, guest, a in spec["qa"]:
             at = start + timedelta(minutes=minute)
             InterviewQuestion.objects.create(
                 interview=iv, nickname=nick, content=q, status=QuestionStatus.ANSWERED, moderated_by=host,
@@ -210,7 +211,7 @@ def seed(context: DemoContext) -> str:
                 answered_live=True,
             )  # fmt: skip
             minute += 8
-        for nick, q, guest, a in spec["later"]:  # type: ignore[attr-defined]
+        for nick, q, guest, a in spec["later"]:
             InterviewQuestion.objects.create(
                 interview=iv, nickname=nick, content=q, status=QuestionStatus.ANSWERED, moderated_by=host,
                 moderated_at=end, answer=a, answered_by=guests[guest], answered_at=end + timedelta(days=2),
@@ -218,16 +219,16 @@ def seed(context: DemoContext) -> str:
             )  # fmt: skip
         made += 1
     if not Interview.objects.filter(county=county, title=UPCOMING["title"]).exists():
-        day = today + timedelta(days=int(UPCOMING["days_ahead"]))  # type: ignore[call-overload]
-        start = _at(day, 15)  # type: ignore[arg-type]
+        day = today + timedelta(days=int(UPCOMING["days_ahead"]))
+        start = _at(day, 15)
         iv = Interview.objects.create(
             county=county, title=UPCOMING["title"], summary=UPCOMING["summary"],
             host_unit=_unit(county, "农业农村局"), starts_at=start, ends_at=start + timedelta(minutes=60),
             status=InterviewStatus.ANNOUNCED, announced_at=clock.now(), created_by=host, version=1,
         )  # fmt: skip
-        for i, (name, title) in enumerate(UPCOMING["guests"]):  # type: ignore[arg-type]
+        for i, (name, title) in enumerate(UPCOMING["guests"]):
             InterviewGuest.objects.create(interview=iv, name=name, title=title, sort=i)
-        for nick, q in UPCOMING["pre"]:  # type: ignore[attr-defined]
+        for nick, q in UPCOMING["pre"]:
             InterviewQuestion.objects.create(interview=iv, nickname=nick, content=q, is_pre=True)
         made += 1
     return f"在线访谈：新建 {made} 期（3 期往期实录、1 期预告；管理员 host）"

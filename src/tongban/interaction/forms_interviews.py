@@ -49,9 +49,9 @@ class InterviewForm(forms.Form):
 
     def __init__(self, *args: Any, county: Any, interview: Interview | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["host_unit"].queryset = Unit.objects.filter(county=county, is_active=True).order_by(
-            "sort", "id"
-        )
+        unit_field = self.fields["host_unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = Unit.objects.filter(county=county, is_active=True).order_by("sort", "id")
         existing = list(interview.guests.all()) if interview else []
         self.guest_rows: list[dict[str, Any]] = []
         for i in range(max(GUEST_ROWS, len(existing) + 1)):
@@ -103,7 +103,9 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, interview: Interview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guest"].queryset = interview.guests.all()
+        guest_field = self.fields["guest"]
+        assert isinstance(guest_field, forms.ModelChoiceField)
+        guest_field.queryset = interview.guests.all()
         self.fields["guest"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["answer"].widget.attrs["class"] = "form-control"
 

@@ -59,7 +59,7 @@ def parse_questions(text: str) -> list[dict[str, Any]]:
 
 
 def questions_as_text(questions: list[SurveyQuestion]) -> str:
-    words = {v: k for k, v in KIND_WORDS.items()}
+    words: dict[str, str] = {str(v): k for k, v in KIND_WORDS.items()}
     lines = []
     for q in questions:
         tag = words[q.kind] + ("" if q.required else " 选填")
@@ -91,9 +91,9 @@ class SurveyForm(forms.Form):
 
     def __init__(self, *args: Any, county: Any, survey: Survey | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(county=county, is_active=True).order_by(
-            "sort", "id"
-        )
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = Unit.objects.filter(county=county, is_active=True).order_by("sort", "id")
         if survey is not None:
             del self.fields["kind"]
             if survey.status != "draft":

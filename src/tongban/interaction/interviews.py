@@ -512,7 +512,7 @@ def remind_replies(today: Any = None) -> int:
         open_count = sel.unanswered_after_session(interview).count()
         if not open_count:
             continue
-        overdue = interview.replies_due_on < today
+        overdue = bool(interview.replies_due_on and interview.replies_due_on < today)
         if overdue and not is_workday(today):
             continue
         users = {
@@ -523,7 +523,8 @@ def remind_replies(today: Any = None) -> int:
         }
         if interview.created_by.is_active:
             users.add(interview.created_by)
-        params = {"title": interview.title, "n": open_count, "due": interview.replies_due_on.isoformat()}
+        due = interview.replies_due_on
+        params = {"title": interview.title, "n": open_count, "due": due.isoformat() if due else ""}
         if overdue:
             event = "interviews.replies_overdue"
             title = _("访谈“%(title)s”有 %(n)d 个问题超过会后答复期限（%(due)s）") % params

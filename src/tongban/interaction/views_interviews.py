@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongban.core.errors import NotFound, PermissionDenied, TongbanError
+from tongban.identity.models import User
 from tongban.interaction import interviews
 from tongban.interaction import interviews_selectors as sel
 from tongban.interaction.forms_interviews import AnswerForm, InterviewForm, PhotoForm, PostForm, PublishForm
@@ -41,6 +42,13 @@ def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             raise DjangoPermissionDenied(str(exc)) from exc
 
     return wrapped
+
+
+def _actor(request: HttpRequest) -> User:
+    """The logged-in staff user (the views are behind ``login_required``)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _detail_url(pk: int, anchor: str = "") -> str:
@@ -171,13 +179,13 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     anchor = ""
     try:
         if name == "announce":
-            interviews.interview_announce(interview, actor=request.user, request=request)
+            interviews.interview_announce(interview, actor=_actor(request), request=request)
             messages.success(request, _("预告已发布。"))
         elif name == "start":
-            interviews.interview_start(interview, actor=request.user, request=request)
+            interviews.interview_start(interview, actor=_actor(request), request=request)
             messages.success(request, _("直播已开始。"))
         elif name == "end":
-            interviews.interview_end(interview, actor=request.user, request=request)
+            interviews.interview_end(interview, actor=_actor(request), request=request)
             messages.success(request, _("直播已结束，请在期限内答复未回答的问题。"))
         elif name == "post":
             anchor = "post"
@@ -186,7 +194,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 raise TongbanError("interviews.required", _("请填写发言人和内容。"), field="content")
             interviews.post_add(
                 interview,
-                actor=request.user,
+                actor=_actor(request),
                 speaker=form.cleaned_data["speaker"],
                 content=form.cleaned_data["content"],
                 request=request,
@@ -198,7 +206,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 raise TongbanError("interviews.photo_required", _("请选择图片。"), field="image")
             interviews.photo_add(
                 interview,
-                actor=request.user,
+                actor=_actor(request),
                 file=upload,
                 name=upload.name or "",
                 caption=request.POST.get("caption", ""),
@@ -212,11 +220,11 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             ).first()
             if photo is None:
                 raise NotFound("interviews.photo_not_found", _("图片不存在。"))
-            interviews.photo_delete(photo, actor=request.user, request=request)
+            interviews.photo_delete(photo, actor=_actor(request), request=request)
         elif name == "publish":
             interviews.interview_publish(
                 interview,
-                actor=request.user,
+                actor=_actor(request),
                 transcript_summary=request.POST.get("transcript_summary", ""),
                 request=request,
             )
@@ -240,7 +248,7 @@ def moderate(request: HttpRequest, qid: int) -> HttpResponse:
     if decision not in ("approve", "reject"):
         raise Http404
     try:
-        interviews.question_moderate(q, actor=request.user, approve=decision == "approve", request=request)
+        interviews.question_moderate(q, actor=_actor(request), approve=decision == "approve", request=request)
     except PermissionDenied:
         raise
     except TongbanError as exc:
@@ -264,7 +272,7 @@ def answer(request: HttpRequest, qid: int) -> HttpResponse:
         guest = own
     try:
         interviews.question_answer(
-            q, actor=request.user, answer=request.POST.get("answer", ""), guest=guest, request=request
+            q, actor=_actor(request), answer=request.POST.get("answer", ""), guest=guest, request=request
         )
     except PermissionDenied:
         raise

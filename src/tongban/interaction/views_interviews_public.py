@@ -75,7 +75,7 @@ def fragment_html(interview: Interview) -> str:
             {
                 "interview": interview,
                 "items": sel.feed(interview, live_only=interview.status == InterviewStatus.LIVE),
-                "poll": POLL_SECONDS.get(interview.status, 0),
+                "poll": POLL_SECONDS.get(InterviewStatus(interview.status), 0),
                 "version": interview.version,
             },
         )

@@ -21,7 +21,7 @@ from tongban.interaction import surveys
 from tongban.interaction import surveys_selectors as sel
 from tongban.interaction.forms_surveys import ResultForm, SurveyForm, questions_as_text
 from tongban.interaction.models import Survey, SurveyAnswer, SurveyResponse, SurveyStatus
-from tongban.interaction.views_interviews import staff_view
+from tongban.interaction.views_interviews import _actor, staff_view
 from tongban.orgs import selectors as orgs
 
 
@@ -134,14 +134,14 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     survey = sel.get_survey_for(request.user, pk)
     try:
         if name == "open":
-            surveys.survey_open(survey, actor=request.user, request=request)
+            surveys.survey_open(survey, actor=_actor(request), request=request)
             messages.success(request, _("已发布，公众可以参与。"))
         elif name == "close":
-            surveys.survey_close(survey, actor=request.user, request=request)
+            surveys.survey_close(survey, actor=_actor(request), request=request)
             messages.success(request, _("已结束征集。"))
         elif name == "result":
             surveys.survey_publish_result(
-                survey, actor=request.user, text=request.POST.get("result_summary", ""), request=request
+                survey, actor=_actor(request), text=request.POST.get("result_summary", ""), request=request
             )
             messages.success(request, _("结果反馈已公布。"))
         else:
@@ -181,7 +181,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         )
     buf = io.BytesIO()
     wb.save(buf)
-    audit.record("surveys.export", actor=request.user, request=request, obj=survey)
+    audit.record("surveys.export", actor=_actor(request), request=request, obj=survey)
     response = HttpResponse(
         buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
