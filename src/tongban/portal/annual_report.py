@@ -75,41 +75,9 @@ REVIEW_RESULT_LABELS: dict[str, Any] = {
 
 # --- the request table ---------------------------------------------------------------------------
 def _annual_table(county: County, year: int, organ: Unit | None) -> Table:
-    try:
-        from tongban.interaction.disclosure_selectors import annual_table
-    except ImportError:  # the requests part's selector not there yet: same contract, computed here
-        return _records_table(county, year, organ)
+    from tongban.interaction.disclosure_selectors import annual_table
+
     return annual_table(county, year, organ=organ)
-
-
-def _records_table(county: County, year: int, organ: Unit | None) -> Table:
-    """The contract of ``disclosure_selectors.annual_table``: new = received in the year;
-    carried_over = received before it and not handled before it; handled by outcome/reason in
-    the year; carried_forward = received by year end and not handled by it."""
-    from tongban.interaction.models import DisclosureRequest
-
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    qs = DisclosureRequest.objects.filter(county=county, received_on__lte=end)
-    if organ is not None:
-        qs = qs.filter(organ=organ)
-    table = empty_table()
-    rows = qs.values_list("applicant_type", "received_on", "answered_on", "outcome", "outcome_reason")
-    for applicant, received, answered, outcome, reason in rows:
-        if answered is not None and answered < start:
-            continue
-        col = applicant if applicant in APPLICANT_KEYS else "other"
-        keys: list[str] = ["new" if received >= start else "carried_over"]
-        if answered is not None and answered <= end:
-            keys.append(outcome or "other")
-            if f"{outcome}.{reason}" in table:
-                keys.append(f"{outcome}.{reason}")
-            keys.append("handled_total")
-        else:
-            keys.append("carried_forward")
-        for key in keys:
-            table[key][col] += 1
-            table[key]["total"] += 1
-    return table
 
 
 def normalise_carried_over(value: Any) -> dict[str, int] | None:
@@ -217,13 +185,14 @@ def normalise_proactive(value: dict[str, Any] | None) -> dict[str, dict[str, Any
                     raise TongbanError(
                         "portal.annual_report_bad_number", _("收费金额应为以万元计的数字。"), field=name
                     ) from None
-                if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -4:  # type: ignore[operator]
+                exponent = amount.as_tuple().exponent
+                if not amount.is_finite() or amount < 0 or (isinstance(exponent, int) and exponent < -4):
                     raise TongbanError(
                         "portal.annual_report_bad_number",
                         _("收费金额应为不小于 0、最多四位小数的数字（万元）。"),
                         field=name,
                     )
-                out[row][f] = str(amount.quantize(Decimal("0.0001")).normalize() if amount else Decimal("0"))
+                out[row][f] = f"{amount.quantize(Decimal('0.0001')).normalize():f}" if amount else "0"
             else:
                 out[row][f] = _count(given.get(f), name)
     return out
@@ -271,7 +240,7 @@ def find_report(county: County, year: int, organ: Unit | None) -> Any:
 def page_county(page: Any) -> County | None:
     home = page.county_home() if page.path else None
     if home is not None:
-        return home.county  # type: ignore[no-any-return]
+        return home.county
     return page.organ.county if page.organ_id else None
 
 

@@ -181,7 +181,8 @@ def _content_rows(home: HomePage) -> tuple[list[CatalogueItem], dict[int, tuple[
     names and sort keys of the units met."""
     blank = Value("", output_field=CharField())
     parts: list[QuerySet[Any]] = []
-    for model in (*_CONTENT_MODELS, AnnualReportPage):
+    models: tuple[Any, ...] = (*_CONTENT_MODELS, AnnualReportPage)
+    for model in models:
         qs = model.objects.filter(live=True, path__startswith=home.path, depth__gt=home.depth)
         is_policy = model is PolicyDocumentPage
         is_report = model is AnnualReportPage

@@ -166,8 +166,9 @@ def seed_demo(ctx: Any) -> str:
 
 
 def ready() -> None:
+    import importlib
+
     from django.db.models.signals import pre_save
-    from wagtail import hooks
 
     from tongban.core import demo, nav
     from tongban.portal.models import AnnualReportPage
@@ -183,6 +184,7 @@ def ready() -> None:
             visible=_may_prepare,
         )
     )
+    hooks = importlib.import_module("wagtail.hooks")  # (wagtail ships no type information)
     pre_save.connect(_pre_save, sender=AnnualReportPage, dispatch_uid="portal.annual_report.pre_save")
     hooks.register("before_create_page", before_create_page)
     hooks.register("before_edit_page", before_edit_page)

@@ -71,8 +71,10 @@ def index(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ReportForm(request.POST)
+        override = None
         if form.is_valid():
             values = form.values()
+            override = values["carried_over"]
             try:
                 page = annual_report.save_draft(
                     request.user, scope.county, year, organ, request=request, **values
@@ -86,7 +88,6 @@ def index(request: HttpRequest) -> HttpResponse:
                 query = urlencode({"year": year, "organ": organ.pk if organ else "county"})
                 return redirect(f"{reverse('portal_disclosure:index')}?{query}")
         status = 400
-        override = form.values()["carried_over"] if form.is_valid() else None
     else:
         form = ReportForm(initial=ReportForm.initial_from(draft) if draft is not None else None)
         override = (draft.carried_over or None) if draft is not None else None

@@ -19,7 +19,6 @@ from tongban.interaction.models import DisclosureRequest
 from tongban.portal import annual_report
 from tongban.portal.models import AnnualReportPage
 from tongban.portal.testing import PortalWorld, build_site
-from tongban.interaction.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +88,8 @@ def p() -> PortalWorld:
     return build_site()
 
 
-def login(client: Client, username: str) -> Client:
-    assert client.login(username=username, password=PASSWORD)
+def login(client: Client, p: PortalWorld, username: str) -> Client:
+    client.force_login(p.world.users[username])
     return client
 
 
@@ -278,7 +277,7 @@ def test_the_admin_create_edit_and_publish_hooks(p: PortalWorld, admin_user: Any
 # --- the staff page ----------------------------------------------------------------------------
 def test_staff_page_shows_the_table_checks_and_deadline(p: PortalWorld, client: Client) -> None:
     seed_2025(p)
-    login(client, "disclosure")  # 政府办's disclosure officer: the county's report
+    login(client, p, "disclosure")  # 政府办's disclosure officer: the county's report
     with clock.moved_to(TODAY):
         r = client.get(URL, {"year": 2025})
     body = r.content.decode()
@@ -290,7 +289,7 @@ def test_staff_page_shows_the_table_checks_and_deadline(p: PortalWorld, client: 
 
 def test_staff_page_generates_the_draft(p: PortalWorld, client: Client) -> None:
     seed_2025(p)
-    login(client, "portaladmin")
+    login(client, p, "portaladmin")
     data = {"year": "2025", "organ": "county", "overview": "第一段\n<script>alert(1)</script>",
             "proactive_normative_issued": "4", "proactive_fees_amount": "3.25", "reviews_review_upheld": "1"}  # fmt: skip
     with clock.moved_to(TODAY):
@@ -304,7 +303,7 @@ def test_staff_page_generates_the_draft(p: PortalWorld, client: Client) -> None:
 
 def test_staff_page_refuses_an_unbalanced_override_and_saves_nothing(p: PortalWorld, client: Client) -> None:
     seed_2025(p)
-    login(client, "portaladmin")
+    login(client, p, "portaladmin")
     data = {
         "year": "2025",
         "organ": "county",
@@ -321,7 +320,7 @@ def test_staff_page_refuses_an_unbalanced_override_and_saves_nothing(p: PortalWo
 
 @pytest.mark.parametrize("who", ["editor", "mailbox", "scj_staff", "outsider"])
 def test_staff_page_refuses_other_roles_and_changes_nothing(p: PortalWorld, client: Client, who: str) -> None:
-    login(client, who)
+    login(client, p, who)
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"year": "2025", "organ": "county", "overview": "x"}).status_code == 403
     assert AnnualReportPage.objects.count() == 0
@@ -334,7 +333,7 @@ def test_staff_page_sends_anonymous_users_to_login(p: PortalWorld, client: Clien
 
 
 def test_a_unit_officer_prepares_only_their_units_report(p: PortalWorld, client: Client) -> None:
-    login(client, "scj_disclosure")
+    login(client, p, "scj_disclosure")
     assert client.get(URL, {"organ": "county"}).status_code == 403
     assert client.get(URL, {"organ": p.world.units["czj"].pk}).status_code == 403
     with clock.moved_to(TODAY):
@@ -365,7 +364,7 @@ def test_the_public_page_renders_the_four_tables_escaped(p: PortalWorld, client:
 
 def test_api_table_for_staff(p: PortalWorld, client: Client) -> None:
     seed_2025(p)
-    login(client, "disclosure")
+    login(client, p, "disclosure")
     with clock.moved_to(TODAY):
         r = client.get("/api/v1/portal/annual-reports/table", {"year": 2025})
     assert r.status_code == 200, r.content
@@ -378,7 +377,7 @@ def test_api_table_for_staff(p: PortalWorld, client: Client) -> None:
 
 @pytest.mark.parametrize("who", ["editor", "outsider", "scj_disclosure"])
 def test_api_table_refuses_others(p: PortalWorld, client: Client, who: str) -> None:
-    login(client, who)
+    login(client, p, who)
     r = client.get("/api/v1/portal/annual-reports/table", {"year": 2025})
     assert r.status_code == 403
 
@@ -393,7 +392,7 @@ def test_api_anonymous_is_refused(p: PortalWorld, client: Client) -> None:
 
 def test_api_draft_and_unbalanced_refusal(p: PortalWorld, client: Client) -> None:
     seed_2025(p)
-    login(client, "portaladmin")
+    login(client, p, "portaladmin")
     url = "/api/v1/portal/annual-reports/draft"
     with clock.moved_to(TODAY):
         bad = client.post(url, {"year": 2025, "overview": "x", "carried_over": {"person": 8}},
@@ -418,3 +417,19 @@ def test_api_public_report(p: PortalWorld, client: Client) -> None:
     data = r.json()
     assert data["year"] == 2025 and data["requests_table"]["new"]["total"] == 6
     assert data["reviews"]["review"]["total"] == 3
+
+
+def test_demo_publishes_last_years_balanced_report_once() -> None:
+    from tongban.core.demo import DemoContext
+    from tongban.orgs.demo import COUNTY_CODE
+    from tongban.portal.setup_disclosure import seed_demo
+
+    p = build_site(code=COUNTY_CODE)
+    seed_2025(p)
+    with clock.moved_to(TODAY):
+        line = seed_demo(DemoContext(usernames=[]))
+        seed_demo(DemoContext(usernames=[]))
+    page = AnnualReportPage.objects.get()
+    assert page.live and page.year == 2025 and page.organ is None
+    assert page.requests_table["new"]["total"] == 6
+    assert "2025" in line
