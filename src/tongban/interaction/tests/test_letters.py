@@ -439,3 +439,27 @@ def test_box_counts_and_pending_badge(w: InteractionWorld, boxes: Any) -> None:
     assert sel.pending_count(w.users["scj_letters"]) == 2
     assert sel.pending_count(w.users["cz_letters"]) == 0
     assert sel.box_counts(w.users["scj_letters"]) == {"todo": 2, "submitted": 0, "done": 0}
+
+
+# --- demo --------------------------------------------------------------------------------------
+def test_demo_seeds_letters_in_every_state_consistent_with_their_events(db: Any) -> None:
+    from tongban.core.demo import DemoContext
+    from tongban.interaction import demo_letters
+    from tongban.orgs.demo import COUNTY_CODE
+
+    w = build_world(code=COUNTY_CODE)
+    with tclock.moved_to(date(2026, 11, 20)):
+        summary = demo_letters.seed(DemoContext(usernames=[]))
+        assert "150 letters" in summary
+        assert demo_letters.seed(DemoContext(usernames=[])) == "letters: already seeded"
+        states = set(Letter.objects.values_list("status", flat=True))
+        assert states == set(LetterStatus.values)
+        for letter in Letter.objects.prefetch_related("events"):
+            c = lclock.compute(letter.kind, list(letter.events.all()), fallback_received=letter.received_on)
+            assert (c.due_on, c.answered_on, c.on_time, c.rating_due_on) == (
+                letter.due_on, letter.answered_on, letter.on_time, letter.rating_due_on,
+            ), letter.tracking_code  # fmt: skip
+        assert sel.published_letters(w.county).count() >= 30
+        assert sel.overdue_unanswered(w.county, older_than_days=20).exists()
+        s = sel.public_stats(w.county, year=2026)
+        assert s["on_time_rate"] is not None and s["on_time_rate"] > 80
