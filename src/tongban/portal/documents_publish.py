@@ -43,10 +43,14 @@ def publishable_documents(user: Any) -> QuerySet[Document]:
     if not scope.any:
         return Document.objects.none()
     published = PolicyDocumentPage.objects.exclude(source_document_id=None).values("source_document_id")
+    marked = Q()
+    for mark in NOT_FOR_DISCLOSURE_MARKS:
+        marked |= Q(note__contains=mark)
     return (
         Document.objects.filter(status__in=ISSUED_STATES, secrecy="", issued_at__isnull=False)
         .filter(Q(unit__county_id__in=scope.admin_county_ids) | Q(unit_id__in=scope.desk_unit_ids))
         .exclude(pk__in=published)
+        .exclude(marked)
         .select_related("unit")
         .order_by("-issued_at", "-pk")
     )
