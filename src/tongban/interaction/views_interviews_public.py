@@ -74,7 +74,7 @@ def fragment_html(interview: Interview) -> str:
             "interaction/interviews_public/_live.html",
             {
                 "interview": interview,
-                "items": sel.feed(interview, live_only=interview.status == InterviewStatus.LIVE),
+                "items": sel.feed(interview, live_only=True),  # later replies have their own section
                 "poll": POLL_SECONDS.get(InterviewStatus(interview.status), 0),
                 "version": interview.version,
             },
@@ -86,13 +86,14 @@ def fragment_html(interview: Interview) -> str:
 def _detail_context(request: HttpRequest, interview: Interview, form: QuestionForm | None) -> dict[str, Any]:
     accepting = interview.status in (InterviewStatus.ANNOUNCED, InterviewStatus.LIVE)
     published = interview.status == InterviewStatus.PUBLISHED
+    after = interview.status in (InterviewStatus.ENDED, InterviewStatus.PUBLISHED)
     return {
         "interview": interview,
         "guests": list(interview.guests.all()),
         "live_html": fragment_html(interview),
         "form": (form or QuestionForm()) if accepting else None,
         "photos": list(interview.photos.all()) if published else [],
-        "replies": list(sel.later_replies(interview)) if published else [],
+        "replies": list(sel.later_replies(interview)) if after else [],
         "starts_in": int((interview.starts_at - clock.now()).total_seconds()),
     }
 

@@ -447,3 +447,17 @@ def test_home_page_selectors(w):
     with clock.moved_to(at(2026, 9, 10, 10, 5)):
         assert [i.pk for i in sel.upcoming_and_live(w.county, limit=3)] == [lv.pk, up.pk]
     assert list(sel.recent_published(w.county)) == []
+
+
+def test_demo_interviews_are_idempotent():
+    from tongban.core.demo import DemoContext
+    from tongban.interaction import demo_interviews
+    from tongban.orgs.demo import COUNTY_CODE
+
+    w = build_world(code=COUNTY_CODE)
+    assert "新建 4 期" in demo_interviews.seed(DemoContext(usernames=[]))
+    assert "新建 0 期" in demo_interviews.seed(DemoContext(usernames=[]))
+    assert len(sel.recent_published(w.county)) == 3
+    [up] = sel.upcoming_and_live(w.county)
+    assert up.status == InterviewStatus.ANNOUNCED and sel.pending_questions(up).count() == 2
+    assert all(i.replies_due_on for i in sel.recent_published(w.county))

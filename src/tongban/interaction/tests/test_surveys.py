@@ -311,3 +311,22 @@ def test_api_staff_and_public(w, client):
         }
         staff = client.get(f"/api/v1/surveys/{pk}/results", **host).json()
         assert staff["total"] == 1
+
+
+def test_demo_surveys_are_believable_and_idempotent():
+    from tongban.core.demo import DemoContext
+    from tongban.interaction import demo_surveys
+    from tongban.orgs.demo import COUNTY_CODE
+
+    w = build_world(code=COUNTY_CODE)
+    assert "新建 2 项" in demo_surveys.seed(DemoContext(usernames=[]))
+    assert "新建 0 项" in demo_surveys.seed(DemoContext(usernames=[]))
+    closed = Survey.objects.get(county=w.county, status=SurveyStatus.REPORTED)
+    result = sel.summary(closed, with_texts=True)
+    assert result["total"] == 200
+    single = result["questions"][1]
+    assert [o.count for o in single.options] == [70, 85, 33, 12] and sum(
+        o.percent for o in single.options
+    ) == 100.0
+    assert result["questions"][3].texts
+    assert [s.kind for s in sel.open_surveys(w.county)] == [SurveyKind.SOLICITATION]
