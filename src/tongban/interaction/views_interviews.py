@@ -165,7 +165,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pending_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     """The console's questions panel, refreshed by htmx every few seconds."""
     interview = sel.get_interview_for(request.user, pk)
-    return render(request, "interaction/interviews/_questions.html", _console_context(request, interview))
+    context = {
+        "interview": interview,
+        "is_host": sel.is_host(request.user, interview.county_id),
+        "pending": list(sel.pending_questions(interview)),
+    }
+    return render(request, "interaction/interviews/_questions.html", context)
 
 
 def _fail(request: HttpRequest, exc: TongbanError) -> None:

@@ -117,7 +117,7 @@ def live_fragment(request: HttpRequest, pk: int) -> HttpResponse:
         "ETag": etag,
         "Last-Modified": http_date(changed),
         "Cache-Control": "public, max-age=2",
-        "Vary": "Accept-Language, Cookie",
+        "Vary": "Accept-Language",  # the same for every viewer: no cookie in the key
     }
     if request.GET.get("since") == str(version):
         return HttpResponse(status=204, headers=headers)

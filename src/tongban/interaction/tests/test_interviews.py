@@ -461,3 +461,26 @@ def test_demo_interviews_are_idempotent():
     [up] = sel.upcoming_and_live(w.county)
     assert up.status == InterviewStatus.ANNOUNCED and sel.pending_questions(up).count() == 2
     assert all(i.replies_due_on for i in sel.recent_published(w.county))
+
+
+def test_host_edits_an_announced_interview_and_guests(w, client):
+    iv = announced(w)
+    guests = list(iv.guests.all())
+    client.force_login(w.users["host"])
+    page = client.get(reverse("interviews:edit", args=[iv.pk])).content.decode()
+    assert 'value="陈局长"' in page and 'value="guest"' in page
+    data = {
+        "title": "优化营商环境（第二期）", "summary": "改了简介", "host_unit": w.units["scj"].pk,
+        "starts_at": "2026-09-30T15:00", "ends_at": "2026-09-30T16:00",
+        "guest_0_id": guests[0].pk, "guest_0_name": "陈局长", "guest_0_title": "局长", "guest_0_user": "guest",
+        "guest_1_name": "新嘉宾", "guest_1_title": "科长",
+    }  # fmt: skip
+    with clock.moved_to(at(2026, 9, 26)):
+        r = client.post(reverse("interviews:edit", args=[iv.pk]), data)
+        assert r.status_code == 302
+        bad = client.post(reverse("interviews:edit", args=[iv.pk]), {**data, "guest_1_user": "nobody"})
+        assert bad.status_code == 400 and "没有这个用户名" in bad.content.decode()
+    iv.refresh_from_db()
+    assert iv.title == "优化营商环境（第二期）" and iv.starts_at == at(2026, 9, 30, 15)
+    assert [(g.pk == guests[0].pk, g.name) for g in iv.guests.all()] == [(True, "陈局长"), (False, "新嘉宾")]
+    assert iv.version == 2  # announced (1) + the visible edit
