@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -192,7 +191,3 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 def _cell(value: str) -> str:
     """Text that a spreadsheet will not run as a formula (CSV/XLSX injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def results_url(pk: int) -> str:
-    return reverse("surveys_public:results", args=[pk])
