@@ -33,7 +33,7 @@ from django.utils.html import escape
 from modelsearch.backends import get_search_backends
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Locale, Page, ReferenceIndex, Revision
+from wagtail.models import Locale, Page, Revision
 
 from tongban.core import clock
 from tongban.core.demo import DemoContext
@@ -43,7 +43,6 @@ from tongban.portal import demo_images
 from tongban.portal import demo_text as T
 from tongban.portal.models import (
     ArticlePage,
-    ChannelPage,
     ColumnKind,
     ColumnPage,
     DepartmentPage,
@@ -127,26 +126,26 @@ class Builder:
     units: dict[str, Unit]
     locale_id: int
     created: list[Page] = field(default_factory=list)
-    slots: dict[int, _Slot] = field(default_factory=dict)
-    existing: dict[int, set[str]] = field(default_factory=dict)
+    slots: dict[str, _Slot] = field(default_factory=dict)  # by the parent's tree path
+    existing: dict[str, set[str]] = field(default_factory=dict)
+    pending: list[Page] = field(default_factory=list)
     attachments_collection: Any = None  # the Wagtail collection 门户附件
     children: list[PageAttachment | RelatedPage] = field(default_factory=list)
-    referencing: list[Page] = field(default_factory=list)
 
     # --- tree -----------------------------------------------------------------------------------
 
     def _slot(self, parent: Page) -> _Slot:
-        slot = self.slots.get(parent.pk)
+        slot = self.slots.get(parent.path)
         if slot is None:
             last = parent.get_last_child()
             number = Page._str2int(last.path[-Page.steplen :]) if last is not None else 0
-            slot = self.slots[parent.pk] = _Slot(parent=parent, last=number)
+            slot = self.slots[parent.path] = _Slot(parent=parent, last=number)
         return slot
 
     def has(self, parent: Page, slug: str) -> bool:
-        slugs = self.existing.get(parent.pk)
+        slugs = self.existing.get(parent.path)
         if slugs is None:
-            slugs = self.existing[parent.pk] = set(Page.objects.filter(
+            slugs = self.existing[parent.path] = set(Page.objects.filter(
                 path__startswith=parent.path, depth=parent.depth + 1
             ).values_list("slug", flat=True))  # fmt: skip
         return slug in slugs
@@ -176,37 +175,50 @@ class Builder:
         page.latest_revision_created_at = when
         page.content_type = ContentType.objects.get_for_model(page)
         # Page.save would read the parent again, validate every field and index the page one by one
-        # (search and reference index, ~30 queries a page). Here: the wagtailcore_page row, then the
-        # specific row, both "raw" (no per-row signal handlers); finish() indexes in bulk.
-        base = Page(**{f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields})
-        base.save_base(raw=True)
-        page.id = page.page_ptr_id = base.pk  # type: ignore[attr-defined]
-        page.save_base(raw=True)
+        # (search and reference index, ~30 queries a page). Here the rows wait in ``pending`` and
+        # flush() writes them in bulk; finish() indexes in bulk.
+        self.pending.append(page)
         for i, child in enumerate(attachments):
-            child.page_id, child.sort_order = page.pk, i  # type: ignore[attr-defined]
+            child.page, child.sort_order = page, i
             self.children.append(child)
         for i, child in enumerate(related):
-            child.page_id, child.sort_order = page.pk, i  # type: ignore[attr-defined]
+            child.page, child.sort_order = page, i
             self.children.append(child)
         # in memory for the revision's content (serializable_data reads the child relations)
-        page.attachments = list(attachments)  # type: ignore[attr-defined]
-        page.related = list(related)  # type: ignore[attr-defined]
-        page.wagtail_admin_comments = []  # type: ignore[attr-defined]
-        if (
-            attachments
-            or related
-            or getattr(page, "cover_id", None)
-            or getattr(page, "interpretation_id", None)
-        ):
-            self.referencing.append(page)
-        self.existing.setdefault(parent.pk, set()).add(page.slug)
-        self.created.append(page)
+        page.attachments = list(attachments)
+        page.related = list(related)
+        page.wagtail_admin_comments = []
+        self.existing.setdefault(parent.path, set()).add(page.slug)
         return page
+
+    def flush(self) -> None:
+        """Write the pending pages: the wagtailcore_page rows in one bulk insert, then each model's
+        own rows (multi-table inheritance: bulk_create refuses the subclasses, so their local
+        columns go through the same insert bulk_create uses). Foreign keys to pages created in the
+        same run (a policy's 解读) are resolved once the pages have their ids."""
+        if not self.pending:
+            return
+        fields = Page._meta.concrete_fields
+        bases = [Page(**{f.attname: getattr(page, f.attname) for f in fields}) for page in self.pending]
+        Page.objects.bulk_create(bases, batch_size=200)
+        by_model: dict[type[Page], list[Page]] = {}
+        for page, base in zip(self.pending, bases, strict=True):
+            page.id = page.page_ptr_id = base.pk
+            page._state.adding = False
+            by_model.setdefault(type(page), []).append(page)
+        for model, pages in by_model.items():
+            local = [f for f in model._meta.local_concrete_fields]
+            for page in pages:
+                page._prepare_related_fields_for_save(operation_name="bulk_create")
+            for start in range(0, len(pages), 200):
+                model._base_manager._insert(pages[start : start + 200], fields=local, using="default")
+        self.created.extend(self.pending)
+        self.pending = []
 
     def finish(self) -> None:
         """The child rows, one revision per created page (the admin edits from it), the parents'
-        child counts, Wagtail's search index and the reference index of pages that use images,
-        documents or other pages."""
+        child counts and Wagtail's search index (the admin's page search)."""
+        self.flush()
         for model in (PageAttachment, RelatedPage):
             rows = [c for c in self.children if isinstance(c, model)]
             if rows:
@@ -243,8 +255,6 @@ class Builder:
         for backend in get_search_backends(with_auto_update=True):
             for model, pages in by_model.items():
                 backend.add_bulk(model, pages)
-        for page in self.referencing:
-            ReferenceIndex.create_or_update_for_object(page)
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -409,16 +419,18 @@ def _docx_attachment(
     existing = Document.objects.filter(title=title, collection=b.attachments_collection).first()
     if existing is not None:
         return existing
-    spec = DocumentSpec(
-        title=title,
-        doc_number=doc_number,
-        organs=[organ],
-        main_to="各乡镇人民政府，县直各单位",
-        body_html=body,
-        signature=organ,
-        written_date=issued.isoformat(),
-        printer_organ="青山县人民政府办公室" if "政府" in organ else organ,
-        printed_date=issued.isoformat(),
+    spec = DocumentSpec.model_validate(
+        {
+            "title": title,
+            "doc_number": doc_number,
+            "organs": [organ],
+            "main_to": "各乡镇人民政府，县直各单位",
+            "body_html": body,
+            "signature": organ,
+            "written_date": issued,
+            "printer_organ": "青山县人民政府办公室" if "政府" in organ else organ,
+            "printed_date": issued,
+        }
     )
     data = render_docx(spec)
     doc = Document(title=title, collection=b.attachments_collection)
@@ -428,7 +440,7 @@ def _docx_attachment(
     return doc
 
 
-def seed_policies(b: Builder, channel: ChannelPage, columns: dict[str, ColumnPage]) -> int:
+def seed_policies(b: Builder, columns: dict[str, ColumnPage]) -> int:
     created = 0
     interp_column = columns["zcjd"]
     for slug, count in POLICY_COUNTS.items():
@@ -825,7 +837,7 @@ def build(county: County, *, today: dt.date | None = None) -> dict[str, int]:
     )
     columns = _columns(home)
     counts: dict[str, int] = {}
-    counts["policies"] = seed_policies(b, home.get_children().get(slug="gov").specific, columns)  # type: ignore[arg-type]
+    counts["policies"] = seed_policies(b, columns)
     articles = 0
     for slug, count in ARTICLE_COUNTS.items():
         articles += seed_articles(b, columns[slug], count)
