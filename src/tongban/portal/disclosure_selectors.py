@@ -183,7 +183,7 @@ def _content_rows(home: HomePage) -> tuple[list[CatalogueItem], dict[int, tuple[
     parts: list[QuerySet[Any]] = []
     models: tuple[Any, ...] = (*_CONTENT_MODELS, AnnualReportPage)
     for model in models:
-        qs = model.objects.filter(live=True, path__startswith=home.path, depth__gt=home.depth)
+        qs = model.objects.filter(live=True, path__startswith=home.path, depth__gt=home.depth).order_by()
         is_policy = model is PolicyDocumentPage
         is_report = model is AnnualReportPage
         unit = "organ" if is_report else "unit"
