@@ -76,7 +76,7 @@ def officer_scope(user: Any, county_id: int | None = None) -> tuple[int | None, 
         return None, set()
     cached = getattr(user, "_tb_disclosure_scope", None)
     if cached is not None and (county_id is None or cached[0] == county_id):
-        return cached  # type: ignore[no-any-return]
+        return cached
     scope = _scope(user, county_id)
     if county_id is None:
         user._tb_disclosure_scope = scope  # one look-up per request (nav, badge, list)

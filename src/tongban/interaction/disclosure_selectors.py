@@ -164,8 +164,8 @@ def annual_table(county: County, year: int, *, organ: Unit | None = None) -> dic
     for (row, col), n in cells.items():
         if row in table:
             table[row][col] += n
-    for row in table.values():
-        row["total"] = sum(v for c, v in row.items() if c != "total")
+    for cols in table.values():
+        cols["total"] = sum(v for c, v in cols.items() if c != "total")
     return table
 
 

@@ -74,7 +74,7 @@ class ApplyForm(ChallengeFormMixin, forms.Form):
         initial=DeliveryMethod.ONLINE,
         widget=forms.Select(attrs=SELECT),
     )
-    files = MultiFileField(label=_("附件（选填，最多 5 个）"))
+    files = MultiFileField(label=_("附件（选填，最多 5 个）"))  # type: ignore[assignment]
 
     field_order = [
         "applicant_type", "name", "id_number", "legal_representative", "contact_name", "phone", "email",
@@ -84,7 +84,7 @@ class ApplyForm(ChallengeFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organs: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["organ"].choices = [("", _("请选择"))] + [(u.pk, u.name) for u in organs]
+        self.fields["organ"].choices = [("", _("请选择"))] + [(u.pk, u.name) for u in organs]  # type: ignore[attr-defined]
         self.fields["challenge"].widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
 
 
@@ -108,7 +108,7 @@ class LookupForm(forms.Form):
 
 class SupplementForm(forms.Form):
     text = _char(_("补正内容"), max_length=2000, textarea=True)
-    files = MultiFileField(label=_("补正材料（选填）"))
+    files = MultiFileField(label=_("补正材料（选填）"))  # type: ignore[assignment]
 
 
 class WithdrawForm(forms.Form):
@@ -165,4 +165,4 @@ class AnswerForm(forms.Form):
         choices=[("", "—")] + [(f"{k}", f"{Outcome(o).label}：{label}") for o, rs in REASONS.items() for k, label in rs],
     )  # fmt: skip
     text = _char(_("答复内容"), max_length=10000, textarea=True)
-    files = MultiFileField(label=_("答复材料（选填）"))
+    files = MultiFileField(label=_("答复材料（选填）"))  # type: ignore[assignment]

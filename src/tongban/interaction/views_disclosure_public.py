@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -207,7 +208,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
+def file(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase:
     req = _get_for_applicant(request, code)
     row = req.files.filter(pk=file_id, role__in=PUBLIC_FILE_ROLES).first()
     if row is None:
