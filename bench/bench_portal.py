@@ -14,7 +14,9 @@ BENCH_CONCURRENCY (default 8) connections.
 
 Run: python bench/bench_portal.py   (not part of make test; about 2–3 minutes, most of it migrate).
 Set TONGBAN_REDIS_URL to measure with the Redis cache the county deployment uses (the default is
-each worker's local-memory cache)."""
+each worker's local-memory cache). BENCH_PORTAL_DIR=/some/dir keeps the prepared database and
+static files there: the first run prepares them, later runs skip migrate, seeding and collectstatic
+(on a busy machine those take most of the time)."""
 
 from __future__ import annotations
 
@@ -160,7 +162,10 @@ def with_asyncio(url: str, seconds: int, concurrency: int) -> tuple[float, float
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="tb-bench-portal-"))
+    keep = os.environ.get("BENCH_PORTAL_DIR", "")
+    tmp = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="tb-bench-portal-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    ready = tmp / "bench-ready.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TONGBAN_TEST")}
     env.pop("TONGBAN_DEBUG", None)
     env.update(
@@ -178,10 +183,17 @@ def main() -> None:
         f"cache: {'Redis ' + env['TONGBAN_REDIS_URL'] if env.get('TONGBAN_REDIS_URL') else 'local memory per worker'}"
     )
     started = time.perf_counter()
-    run([PY, "manage.py", "migrate", "-v0"], env, "migrate")
-    info = json.loads(run([PY, "-c", SEED], env, "seed (orgs demo + portal demo)").strip().splitlines()[-1])
-    print(f"  orgs {info['orgs']:.1f} s, portal {info['portal']:.1f} s — {info['line']}")
-    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env, "collectstatic")
+    if keep and ready.exists():
+        info = json.loads(ready.read_text())
+        print(f"prepared database and static files reused from {tmp}")
+    else:
+        run([PY, "manage.py", "migrate", "-v0"], env, "migrate")
+        out = run([PY, "-c", SEED], env, "seed (orgs demo + portal demo)")
+        info = json.loads(out.strip().splitlines()[-1])
+        print(f"  orgs {info['orgs']:.1f} s, portal {info['portal']:.1f} s — {info['line']}")
+        run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env, "collectstatic")
+        if keep:
+            ready.write_text(json.dumps(info))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = subprocess.Popen(  # noqa: S603
@@ -235,7 +247,8 @@ def main() -> None:
             gunicorn.wait(timeout=15)
         except subprocess.TimeoutExpired:
             gunicorn.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
