@@ -350,6 +350,8 @@ TONGBAN_PORTAL_CACHE_SECONDS = env_int("TONGBAN_PORTAL_CACHE_SECONDS", 600)
 TONGBAN_LETTER_LIMITS = {"consult": 3, "complaint": 13, "suggestion": 13, "help": 5}
 # The unit whose staff run the leader mailbox (routing, review, publication).
 TONGBAN_MAILBOX_OFFICE = os.environ.get("TONGBAN_MAILBOX_OFFICE", "政府办")
+# The unit whose disclosure officers see and act on every disclosure request of the county.
+TONGBAN_DISCLOSURE_OFFICE = os.environ.get("TONGBAN_DISCLOSURE_OFFICE", TONGBAN_MAILBOX_OFFICE)
 
 LOGGING = {
     "version": 1,

@@ -280,6 +280,7 @@ DEMO_ACCOUNTS = [
     ("信箱办理员", "mailbox", "", "政府办", "", "科员", "mailbox_office"),
     ("信件承办人", "letters", "", "市场监管局", "", "科员", "letter_handler"),
     ("依申请公开办理员", "disclosure", "", "政府办", "", "科员", "disclosure_officer"),
+    ("依申请公开办理员（市场监管局）", "scjdisclosure", "", "市场监管局", "", "科员", "disclosure_officer"),
     ("访谈征集管理员", "host", "", "政府办", "", "科员", "interview_host"),
 ]
 
