@@ -142,3 +142,25 @@ def demo_site_created(home: HomePage) -> list[Page]:
     """The content pages (not the structure ensure_site builds)."""
     structure = (ChannelPage, ColumnPage, DisclosureGuidePage, DisclosureCataloguePage)
     return list(Page.objects.descendant_of(home).not_type(*structure))
+
+
+def test_pictures_are_drawn_locally_and_deterministically() -> None:
+    import io
+
+    from PIL import Image as PILImage
+
+    scene = demo_images.SCENES[1]
+    data = demo_images.draw_scene(scene)
+    assert data == demo_images.draw_scene(scene)  # same scene, same bytes
+    assert data != demo_images.draw_scene(demo_images.SCENES[2])
+    picture = PILImage.open(io.BytesIO(data))
+    assert (picture.format, picture.size) == ("JPEG", (demo_images.WIDTH, demo_images.HEIGHT))
+    assert len({s.key for s in demo_images.SCENES}) == len(demo_images.SCENES) == 40
+
+
+def test_spread_is_newest_first_within_the_window() -> None:
+    import random
+
+    days = demo_site.spread(random.Random(1), 50, newest=22)
+    assert len(days) == len(set(days)) == 50
+    assert days == sorted(days) and 22 <= days[0] <= 25 and days[-1] < demo_site.DAYS
