@@ -135,7 +135,7 @@ def _event(
 
 def _lock(letter: Letter) -> Letter:
     return (
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .select_related("mailbox", "routed_to", "reply_unit", "county")
         .get(pk=letter.pk)
     )
