@@ -4,6 +4,7 @@ working days, overdue), the lapse of 补正 and fee periods, and the applicant's
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -58,10 +59,10 @@ def notify_officers(pk: int, event: str) -> int:
     return len(sent)
 
 
-def remind(today: object = None) -> tuple[int, int]:
+def remind(today: date | None = None) -> tuple[int, int]:
     """Notify the officers of open requests due within 3 working days and of overdue ones (once
     per request and due date: the notify dedupe key). Returns (due soon, overdue)."""
-    day = clock.today()
+    day = today or clock.today()
     horizon = add_workdays(day, DUE_SOON_WORKDAYS)
     open_qs = DisclosureRequest.objects.filter(
         status__in=(RequestStatus.RECEIVED, RequestStatus.PROCESSING), due_on__isnull=False
