@@ -41,6 +41,7 @@ def test_request_with_supplement_and_extension_reaches_its_answer(
     settings.MEDIA_ROOT = tmp_path / "media"
     w = build_world()
     base = live_server.url
+    page.set_default_timeout(60_000)  # a loaded CI machine: the first page compiles the templates
     try:
         _at(2026, 9, 25)
         page.goto(f"{base}/portal/disclosure-requests/apply/")
@@ -72,7 +73,7 @@ def test_request_with_supplement_and_extension_reaches_its_answer(
             ]
         )
         op = officer.new_page()
-        op.set_default_timeout(15_000)
+        op.set_default_timeout(60_000)
         detail = f"{base}/interaction/disclosure/{req.pk}/"
         op.goto(detail)
         op.click("button[data-bs-target='#act-confirm']")
