@@ -125,8 +125,10 @@ def test_catalogue_page_query_count_does_not_grow(p: PortalWorld, client: Client
             publish_article(
                 p.column("tjxx"), f"文章{_round}-{i}", unit=p.world.units["czj"] if i % 2 else None
             )
-        client.get(url)  # warm the site caches
+        client.get(url, {"by": "unit", "page": 2})  # warm the site caches
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url, {"by": "unit", "page": 2}).status_code == 200
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 16  # Wagtail's routing and the site frame, plus the catalogue's two
+    assert (
+        counts[1] <= counts[0] <= 16
+    )  # no growth with the size; Wagtail's routing and the site frame, plus the catalogue's two
