@@ -230,6 +230,9 @@ def ensure_site(county: County, *, hostname: str = "localhost", port: int = 80, 
             if placeholder is not None and placeholder.depth == 2 and not placeholder.get_children().exists():
                 placeholder.delete()
         else:
+            if Site.objects.filter(hostname=hostname, port=port).exists():
+                # one host name per county site (tenancy): the next county gets <code>.<hostname>
+                hostname = f"{county.code}.{hostname}"
             Site.objects.create(
                 hostname=hostname,
                 port=port,

@@ -35,3 +35,17 @@ def test_a_published_article_is_served(client: Any) -> None:
     assert response.status_code == 200
     assert "县政府召开常务会议" in response.content.decode()
     assert 'name="SiteIDCode"' in response.content.decode()
+
+
+def test_a_second_county_gets_its_own_site() -> None:
+    from wagtail.models import Site
+
+    from tongban.orgs.models import County
+
+    p = build_site()
+    other = County.objects.create(name="白水县", code="990012")
+    home = ensure_site(other)
+    assert home.county == other
+    sites = {s.root_page_id: s.hostname for s in Site.objects.all()}
+    assert sites[p.home.pk] == "localhost"
+    assert sites[home.pk] == "990012.localhost"
