@@ -108,8 +108,8 @@ def desks(request: HttpRequest) -> list[DeskOut]:
 )
 def publishable(
     request: HttpRequest,
-    limit: int = Query(20, ge=1, le=MAX_LIMIT, description="条数"),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0, description="起始位置"),  # type: ignore[type-arg]
+    limit: int = Query(20, ge=1, le=MAX_LIMIT, description="条数"),
+    offset: int = Query(0, ge=0, description="起始位置"),
 ) -> list[DocumentOut]:
     """本单位（网站管理员：本县）已核发、非涉密、未标明不予公开且尚未发布的公文，最新的在前。"""
     user = caller(request)

@@ -158,8 +158,8 @@ def county_collection(county: County) -> Collection:
     root = Collection.get_first_root_node()
     found = root.get_children().filter(name=county.name).first()
     if found is not None:
-        return found  # type: ignore[no-any-return]
-    return root.add_child(name=county.name)  # type: ignore[no-any-return]
+        return found
+    return root.add_child(name=county.name)
 
 
 def unit_collection(unit: Unit) -> Collection:
@@ -168,8 +168,8 @@ def unit_collection(unit: Unit) -> Collection:
     name = _label(unit)
     found = parent.get_children().filter(name=name).first()
     if found is not None:
-        return found  # type: ignore[no-any-return]
-    return parent.add_child(name=name)  # type: ignore[no-any-return]
+        return found
+    return parent.add_child(name=name)
 
 
 def desk_group_ids() -> set[int]:
@@ -251,7 +251,7 @@ def refresh_column(column: ColumnPage) -> None:
     """Called when a column is saved: permissions follow its ``unit``. A unit without a desk yet
     gets none here (its desk is made when someone is granted a portal role in it, or by
     :func:`sync_all`); stale grants of another unit's desk are always removed."""
-    desk = desk_for(column.unit, create=False) if column.unit_id else None
+    desk = desk_for(column.unit, create=False) if column.unit is not None else None
     _apply_column(column, desk)
 
 
@@ -393,7 +393,7 @@ def on_task_submitted(sender: Any, instance: Any, user: Any = None, **kwargs: An
     page = instance.workflow_state.content_object
     reviewers = list(
         User.objects.filter(groups__in=task_obj.groups.all(), is_active=True)
-        .exclude(pk=getattr(user, "pk", None))
+        .exclude(pk=getattr(user, "pk", 0) or 0)
         .distinct()
     )
     if not reviewers:

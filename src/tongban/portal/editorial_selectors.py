@@ -104,7 +104,7 @@ def desks_for(user: Any) -> list[DeskRow]:
     column_qs = ColumnPage.objects.filter(unit_id__in=ids).order_by("path")
     columns: dict[int, list[ColumnPage]] = defaultdict(list)
     for column in column_qs:
-        columns[column.unit_id].append(column)  # type: ignore[index]
+        columns[column.unit_id].append(column)
     desks = {d.unit_id: d for d in UnitDesk.objects.filter(unit_id__in=ids).select_related("workflow")}
     people: dict[tuple[int, str], list[User]] = defaultdict(list)
     for grant in (
