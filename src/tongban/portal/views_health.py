@@ -33,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "report": rep,
         "summary": rep.summary(),
-        "sections": [(r, by_rule[r.code]) for r in health.RULES if r.code in by_rule],
+        "finding_sections": [(r, by_rule[r.code]) for r in health.RULES if r.code in by_rule],
         "can_handle": scope.is_admin,
         "new_reports": errors.new_count(request.user) if scope.is_admin else 0,
     }
