@@ -291,7 +291,11 @@ def mailboxes(county: County) -> QuerySet[Mailbox]:
 
 
 def get_mailbox(county: County, pk: int | None) -> Mailbox:
-    box = Mailbox.objects.filter(county=county, is_active=True, pk=pk).select_related("unit").first()
+    box = (
+        Mailbox.objects.filter(county=county, is_active=True, pk=pk).select_related("unit").first()
+        if pk is not None
+        else None
+    )
     if box is None:
         raise NotFound("letters.no_mailbox", _("请选择信箱。"))
     return box
