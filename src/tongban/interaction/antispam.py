@@ -112,8 +112,9 @@ class ChallengeFormMixin(forms.Form):
                 self.add_error("challenge", str(exc.message))
         if self.errors and hasattr(self, "_fresh"):
             # show a new question; the old token is spent or wrong
-            self.data = self.data.copy()
-            self.data["challenge_token"] = self._fresh.token
-            self.data["challenge"] = ""
+            data_copy = self.data.copy()  # type: ignore[attr-defined]
+            data_copy["challenge_token"] = self._fresh.token
+            data_copy["challenge"] = ""
+            self.data = data_copy
             self.challenge_question = self._fresh.question
         return data

@@ -77,8 +77,8 @@ NEWS_FAIL_COUNT = 5
 STALE_TOTAL_FAIL_COUNT = 10
 BLANK_FAIL_COUNT = 5
 LETTER_LIMIT_DAYS = 90
-REMIND_BEFORE_DAYS = {ColumnKind.NEWS: 3, ColumnKind.NOTICE: 14, ColumnKind.POLICY: 14}
-STALE_RULE = {
+REMIND_BEFORE_DAYS: dict[str, int] = {ColumnKind.NEWS: 3, ColumnKind.NOTICE: 14, ColumnKind.POLICY: 14}
+STALE_RULE: dict[str, str] = {
     ColumnKind.NEWS: "news_stale",
     ColumnKind.NOTICE: "notice_stale",
     ColumnKind.POLICY: "policy_stale",
@@ -242,7 +242,7 @@ def column_states(home: HomePage) -> tuple[dict[str, ColumnState], list[tuple[Pa
     }
     undated: list[tuple[Page, str]] = []
     for model in CONTENT_MODELS:
-        rows = model.objects.descendant_of(home).live().values_list("pk", "path", "title", "publish_date")  # type: ignore[attr-defined]
+        rows = model.objects.descendant_of(home).live().values_list("pk", "path", "title", "publish_date")
         for pk, path, title, published in rows:
             day = _date(published)
             if day is None:
@@ -431,7 +431,7 @@ def _broken_links(home: HomePage, states: dict[str, ColumnState], col_fields: An
         rich = [f.name for f in model._meta.get_fields() if isinstance(f, RichTextField)]
         if not rich:
             continue
-        rows = model.objects.descendant_of(home).live().values_list("pk", "path", "title", *rich)  # type: ignore[attr-defined]
+        rows = model.objects.descendant_of(home).live().values_list("pk", "path", "title", *rich)
         for pk, path, title, *texts in rows:
             for text in texts:
                 for kind, value in links_of(text):

@@ -112,7 +112,7 @@ def _local_date(value: dt.datetime | None) -> dt.date | None:
 def _page_type(page: Page) -> PageType | None:
     for model in type(page).__mro__:
         if model in PAGE_TYPES:
-            return PAGE_TYPES[model]  # type: ignore[index]
+            return PAGE_TYPES[model]
     return None
 
 
@@ -180,7 +180,7 @@ def index_page(page: Page) -> None:
     if ptype is not None and _is_searchable(specific):
         home = HomePage.objects.filter(path=specific.path[: HomePage.steplen * 2]).first()
         if home is None:
-            home = specific.get_ancestors().type(HomePage).specific().first()  # type: ignore[assignment]
+            home = specific.get_ancestors().type(HomePage).specific().first()
     if ptype is None or home is None:
         unindex_page(page.pk)
         return
@@ -228,7 +228,7 @@ def _bulk_index(home: HomePage, prefix: str, *, replace: bool) -> int:
     columns = _column_units(home)
     entries: list[SearchEntry] = []
     for model, ptype in PAGE_TYPES.items():
-        pages = list(model.objects.live().public().filter(path__startswith=prefix).order_by("path"))  # type: ignore[attr-defined]
+        pages = list(model.objects.live().public().filter(path__startswith=prefix).order_by("path"))
         if not pages:
             continue
         attachments = _attachment_titles(p.pk for p in pages) if hasattr(model, "attachments") else {}
