@@ -68,9 +68,9 @@ def seed(ctx: DemoContext) -> str:
 
     county = County.objects.filter(code=COUNTY_CODE).first()
     if county is None:
-        return "letters: no demo county"
+        return "领导信箱：没有演示县"
     if Mailbox.objects.filter(county=county).exists():
-        return "letters: already seeded"
+        return "领导信箱：演示来信已存在"
     units = {u.short_name: u for u in Unit.objects.filter(county=county)}
     office = units.get("政府办")
     with transaction.atomic():
@@ -93,7 +93,7 @@ def seed(ctx: DemoContext) -> str:
                     )
                 )  # fmt: skip
         n = _letters(county, boxes, units, office)
-    return f"letters: {len(boxes)} mailboxes, {n} letters"
+    return f"领导信箱：{len(boxes)} 个信箱，{n} 封来信"
 
 
 def _letters(county: County, boxes: list[Mailbox], units: dict[str, Unit], office: Unit | None) -> int:

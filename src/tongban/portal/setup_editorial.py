@@ -29,9 +29,9 @@ def seed_demo(ctx: Any) -> str:
 
     county = County.objects.filter(code=COUNTY_CODE).first()
     if county is None:
-        return "portal desks: no demo county"
+        return "网站编辑部：没有演示县"
     summary = editorial.sync_all(county)
-    return f"portal desks: {summary.desks} desks, {summary.users} editors/reviewers/admins in their groups"
+    return f"网站编辑部：{summary.desks} 个单位编辑部，{summary.users} 名编辑、审核和网站管理员已入组"
 
 
 def ready() -> None:

@@ -49,7 +49,7 @@ def _demo(ctx: Any) -> str:
     from tongban.portal.models import HomePage
 
     count = sum(search.reindex_site(home) for home in HomePage.objects.all())
-    return f"portal search: {count} pages indexed"
+    return f"门户网站搜索：索引页面 {count} 个"
 
 
 def ready() -> None:

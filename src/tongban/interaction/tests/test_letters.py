@@ -451,7 +451,7 @@ def test_demo_seeds_letters_in_every_state_consistent_with_their_events(db: Any)
     with tclock.moved_to(date(2026, 11, 20)):
         summary = demo_letters.seed(DemoContext(usernames=[]))
         assert "150 letters" in summary
-        assert demo_letters.seed(DemoContext(usernames=[])) == "letters: already seeded"
+        assert demo_letters.seed(DemoContext(usernames=[])) == "领导信箱：演示来信已存在"
         states = set(Letter.objects.values_list("status", flat=True))
         assert states == set(LetterStatus.values)
         for letter in Letter.objects.prefetch_related("events"):
