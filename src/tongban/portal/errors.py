@@ -43,14 +43,15 @@ def kind_label(kind: str) -> str:
 
 
 def clean_page_url(value: str) -> str:
-    """The reported page: a path on this site ("/…", not "//…") or an http(s) address; anything
-    else (javascript:, data: …) is refused."""
+    """The reported page: a path on this site ("/…", not "//…" nor "/\\…") or an http(s) address;
+    anything else (javascript:, data: …) is refused."""
     url = (value or "").strip()
     if not url:
         raise TongbanError("portal.error_url_required", _("请填写出错页面的地址。"), field="page_url")
     if len(url) > MAX_URL:
         raise TongbanError("portal.error_url_long", _("页面地址不能超过 500 个字符。"), field="page_url")
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+    # browsers read "/\host" as "//host": a backslash is no part of a site path
+    if "\\" in url or any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise TongbanError("portal.error_url_invalid", _("页面地址不正确。"), field="page_url")
     lower = url.lower()
     if (url.startswith("/") and not url.startswith("//")) or lower.startswith(("http://", "https://")):
