@@ -34,6 +34,7 @@ from tongban.portal.models import (
     ChannelPage,
     ColumnPage,
     DepartmentPage,
+    DisclosureCataloguePage,
     HomePage,
     InvestmentProjectPage,
     LeaderProfilePage,
@@ -226,6 +227,15 @@ def page_meta(page: Page, *, site_name: str = "") -> PageMeta:
     page = page.specific if type(page) is Page else page
     if isinstance(page, HomePage):
         return PageMeta()
+    if isinstance(page, DisclosureCataloguePage):
+        # 政府信息公开目录 is a column of its own (its list is computed, not its children).
+        return PageMeta(
+            column_name=page.title,
+            column_description=page.intro[:200] or page.title,
+            column_keywords=str(_("政府信息公开目录")),
+            column_type="信息发布",
+            is_column=True,
+        )
     column = column_of(page)
     col: dict[str, str] = {}
     if column is not None:

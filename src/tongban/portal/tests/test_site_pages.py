@@ -309,3 +309,42 @@ def test_a_draft_change_does_not_show_until_published(client: Any) -> None:
     assert "草稿标题" not in get(client, page.url)
     ColumnPage.objects.get(pk=w.column("yaowen").pk).save_revision()  # a draft of the column changes nothing
     assert "全县安全生产工作会议召开" in get(client, w.column("yaowen").url)
+
+
+def test_disclosure_pages_carry_the_meta_tags_and_breadcrumbs(client: Any) -> None:
+    """政务公开's own pages (guide, catalogue, annual report) carry the same meta tags (rules.md §6)
+    and breadcrumbs as every other page."""
+    from django.utils import timezone
+
+    from tongban.portal.models import AnnualReportPage, DisclosureCataloguePage, DisclosureGuidePage
+
+    w = build_full_site()
+    guide = DisclosureGuidePage.objects.get()
+    guide.save_revision().publish()  # the structure's guide was made live without a revision
+    html = get(client, guide.url)
+    m = meta_of(html)
+    assert m.keys() >= SITE_TAGS | COLUMN_TAGS | ARTICLE_TAGS
+    assert m["ArticleTitle"] == guide.title and m["ColumnName"] == guide.get_parent().title
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", m["PubDate"])
+    assert 'class="pt-breadcrumb"' in html
+
+    catalogue = DisclosureCataloguePage.objects.get()
+    html = get(client, catalogue.url)
+    m = meta_of(html)
+    assert m.keys() >= SITE_TAGS | COLUMN_TAGS and not ARTICLE_TAGS & m.keys()
+    assert m["ColumnName"] == catalogue.title and m["ColumnType"] == "信息发布"
+    assert 'class="pt-breadcrumb"' in html
+
+    report = AnnualReportPage(
+        title="青山县人民政府2025年政府信息公开工作年度报告", slug="ndbg2025", year=2025,
+        overview="<p>总体情况</p>", organ=w.p.world.units["scj"],
+        publish_date=timezone.make_aware(dt.datetime(2026, 3, 20, 9, 0)),
+    )  # fmt: skip
+    w.column("ndbg").add_child(instance=report)
+    report.save_revision().publish()
+    html = get(client, report.url)
+    m = meta_of(html)
+    assert m["ArticleTitle"] == report.title and m["ColumnName"] == w.column("ndbg").title
+    assert m["PubDate"] == "2026-03-20 09:00"
+    assert m["ContentSource"] == w.p.world.units["scj"].name
+    assert 'class="pt-breadcrumb"' in html
