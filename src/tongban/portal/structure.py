@@ -23,6 +23,7 @@ from tongban.portal.models import (
     DisclosureCategory,
     DisclosureGuidePage,
     HomePage,
+    PortalIdentity,
 )
 
 
@@ -240,6 +241,13 @@ def ensure_site(county: County, *, hostname: str = "localhost", port: int = 80, 
                 site_name=home.title,
                 is_default_site=default is None,
             )
+    site = Site.objects.filter(root_page=home).first()
+    if site is not None:
+        identity = PortalIdentity.for_site(site)
+        if identity.site_name == PortalIdentity._meta.get_field("site_name").default:
+            # the model's default is county-neutral: name the site after its county
+            identity.site_name = home.title
+            identity.save()
     for channel in CHANNELS:
         ch = home.get_children().filter(slug=channel.slug).first()
         if ch is None:

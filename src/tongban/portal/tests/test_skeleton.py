@@ -49,3 +49,13 @@ def test_a_second_county_gets_its_own_site() -> None:
     sites = {s.root_page_id: s.hostname for s in Site.objects.all()}
     assert sites[p.home.pk] == "localhost"
     assert sites[home.pk] == "990012.localhost"
+
+
+def test_the_site_is_named_after_its_county() -> None:
+    from tongban.portal.models import PortalIdentity
+
+    p = build_site()
+    from wagtail.models import Site
+
+    site = Site.objects.get(root_page=p.home)
+    assert PortalIdentity.for_site(site).site_name == "青山县人民政府门户网站"
