@@ -1,11 +1,16 @@
 """Wiring of the portal's site part: the page cache's invalidation (:mod:`tongban.portal.cache`)
-and link columns (a column whose content lives elsewhere redirects there)."""
+and link columns (a column whose content lives elsewhere redirects there).
+
+The home page shows interaction content too (信件选登, 在线访谈, 征集调查). ``interaction`` must never
+import ``portal``, so the portal listens to its models here: a letter published, withdrawn,
+answered or sent back for rehandling (a :class:`~tongban.interaction.models.LetterEvent` of those
+kinds), an interview whose status changed, and any change of a survey drop the site's cache."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 _connected = False
@@ -21,6 +26,41 @@ def _invalidate_deleted(sender: Any, instance: Any = None, **kwargs: Any) -> Non
     from wagtail.models import Page
 
     if isinstance(instance, Page):
+        _invalidate_page(sender, instance)
+
+
+LETTER_EVENT_KINDS = frozenset({"published", "unpublished", "rehandle", "answered"})
+_STATUS_SEEN = "_tb_portal_status_seen"
+
+
+def _letter_event_saved(sender: Any, instance: Any = None, created: bool = False, **kwargs: Any) -> None:
+    if instance is not None and instance.kind in LETTER_EVENT_KINDS:
+        _invalidate_page(sender, instance)
+
+
+def _interview_loaded(sender: Any, instance: Any = None, **kwargs: Any) -> None:
+    """Remember the status an interview was loaded (or built) with; a deferred status is unknown."""
+    if instance is not None:
+        setattr(instance, _STATUS_SEEN, instance.__dict__.get("status"))
+
+
+def _interview_saved(
+    sender: Any, instance: Any = None, created: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """An interview's status decides whether (and how) the home page shows it: drop the cache when
+    the status changed. A save naming its fields (the interview services do) says so itself."""
+    if instance is None:
+        return
+    status = instance.__dict__.get("status")
+    seen = getattr(instance, _STATUS_SEEN, None)
+    setattr(instance, _STATUS_SEEN, status)
+    if update_fields is not None:
+        changed = "status" in update_fields
+    elif created:
+        changed = status != "draft"
+    else:
+        changed = seen is None or seen != status
+    if changed:
         _invalidate_page(sender, instance)
 
 
@@ -44,6 +84,7 @@ def ready() -> None:
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+    from tongban.interaction.models import Interview, LetterEvent, Survey
     from tongban.portal.models import PortalIdentity
 
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
@@ -52,4 +93,10 @@ def ready() -> None:
     for model in (PortalIdentity, Site, PageViewRestriction, get_document_model(), get_image_model()):
         post_save.connect(_invalidate_page, sender=model, dispatch_uid=f"portal-cache-save-{model.__name__}")
         post_delete.connect(_invalidate_page, sender=model, dispatch_uid=f"portal-cache-del-{model.__name__}")
+    post_save.connect(_letter_event_saved, sender=LetterEvent, dispatch_uid="portal-cache-letter-event")
+    post_init.connect(_interview_loaded, sender=Interview, dispatch_uid="portal-cache-interview-init")
+    post_save.connect(_interview_saved, sender=Interview, dispatch_uid="portal-cache-interview-save")
+    post_delete.connect(_invalidate_page, sender=Interview, dispatch_uid="portal-cache-interview-del")
+    post_save.connect(_invalidate_page, sender=Survey, dispatch_uid="portal-cache-survey-save")
+    post_delete.connect(_invalidate_page, sender=Survey, dispatch_uid="portal-cache-survey-del")
     hooks.register("before_serve_page", _link_column)

@@ -4,6 +4,7 @@ large-text and language variants are kept apart."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -234,3 +235,99 @@ def test_entries_expire_after_the_configured_lifetime(client: Any, w: SiteWorld,
     url = w.pages["headline"].url
     client.get(url)
     assert client.get(url)["X-Portal-Cache"] == "miss"
+
+
+# --- interaction content on the home page (信件选登, 在线访谈, 征集调查) ---------------------------
+def _mailbox_letter(w: SiteWorld) -> Any:
+    from tongban.interaction.models import Letter, Mailbox
+
+    county = w.p.world.county
+    mailbox = Mailbox.objects.create(county=county, kind="leader", name="县长信箱")
+    return Letter.objects.create(
+        county=county, mailbox=mailbox, tracking_code="XX20260301", kind="consult", title="路灯不亮",
+        content="请修路灯", writer_name="张明", phone="13800000001", status="routed",
+        received_on=dt.date(2026, 3, 2), due_on=dt.date(2026, 3, 9), routed_to=w.p.world.units["scj"],
+    )  # fmt: skip
+
+
+def test_letter_events_that_change_the_published_letters_drop_the_cache(w: SiteWorld) -> None:
+    from django.utils import timezone
+
+    from tongban.interaction.models import LetterEvent
+
+    letter = _mailbox_letter(w)
+
+    def event(kind: str) -> None:
+        LetterEvent.objects.create(letter=letter, kind=kind, on=dt.date(2026, 3, 3), at=timezone.now())
+
+    for kind in ("received", "routed", "drafted", "reminded", "rated", "closed"):
+        before = page_cache.generation()
+        event(kind)
+        assert page_cache.generation() == before, kind  # nothing the public sees changed
+    for kind in ("answered", "published", "unpublished", "rehandle"):
+        before = page_cache.generation()
+        event(kind)
+        assert page_cache.generation() > before, kind
+
+
+def test_an_interview_drops_the_cache_only_when_its_status_changes(w: SiteWorld) -> None:
+    from django.utils import timezone
+
+    from tongban.core import clock
+    from tongban.interaction import interviews
+    from tongban.interaction.models import Interview
+
+    world = w.p.world
+    start = timezone.make_aware(dt.datetime(2026, 3, 20, 9, 0))
+    with clock.moved_to(timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0))):
+        before = page_cache.generation()
+        interview = interviews.interview_create(
+            actor=world.users["host"], county=world.county, title="优化营商环境", summary="访谈",
+            host_unit=world.units["zfb"], starts_at=start, ends_at=start + dt.timedelta(hours=1),
+            guests=[{"name": "李华", "title": "县长"}],
+        )  # fmt: skip
+        assert page_cache.generation() == before  # a draft shows nowhere
+        interviews.interview_announce(interview, actor=world.users["host"])  # update_fields=[status, …]
+        assert page_cache.generation() > before
+
+    before = page_cache.generation()
+    loaded = Interview.objects.get(pk=interview.pk)
+    loaded.summary = "新的简介"
+    loaded.save()  # a plain save, status unchanged
+    assert page_cache.generation() == before
+    loaded.save(update_fields=["title"])
+    assert page_cache.generation() == before
+    loaded.status = "live"
+    loaded.save()  # a plain save that changes the status
+    assert page_cache.generation() > before
+    before = page_cache.generation()
+    loaded.save()  # saved again: the status it was saved with is remembered
+    assert page_cache.generation() == before
+    only_title = Interview.objects.only("id", "title").get(pk=interview.pk)
+    only_title.save(update_fields=["title"])
+    assert page_cache.generation() == before
+    loaded.delete()
+    assert page_cache.generation() > before
+
+
+def test_any_survey_change_drops_the_cache_and_the_home_page_shows_it(client: Any, w: SiteWorld) -> None:
+    from tongban.core import clock
+    from tongban.interaction.models import Survey
+
+    world = w.p.world
+    with clock.moved_to(dt.date(2026, 3, 10)):
+        assert client.get(w.home.url)["X-Portal-Cache"] == "miss"
+        assert client.get(w.home.url)["X-Portal-Cache"] == "hit"
+        survey = Survey.objects.create(
+            county=world.county, kind="questionnaire", title="全县公交线路满意度调查", body="请填写",
+            unit=world.units["zfb"], starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 4, 30),
+            status="open", created_by=world.users["host"],
+        )  # fmt: skip
+        r = client.get(w.home.url)
+        assert r["X-Portal-Cache"] == "miss" and "全县公交线路满意度调查" in r.content.decode()
+        survey.title = "全县公交线路满意度问卷"
+        survey.save()
+        assert "全县公交线路满意度问卷" in client.get(w.home.url).content.decode()
+        survey.delete()
+        r = client.get(w.home.url)
+        assert r["X-Portal-Cache"] == "miss" and "全县公交线路满意度" not in r.content.decode()
