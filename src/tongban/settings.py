@@ -305,6 +305,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Folders under MEDIA_ROOT that anyone may fetch at /media/<folder>/… (see tongban/urls.py).
+TONGBAN_PUBLIC_MEDIA_DIRS = ("images", "original_images", "interviews", "surveys")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -42,5 +43,19 @@ urlpatterns = [
     path("portal/", include("tongban.portal.urls_site")),
     path("", include("tongban.core.urls")),
 ]
+# Public media: the portal's images (Wagtail originals and renditions), interview photos and the
+# drafts put out for comment. Everything else under MEDIA_ROOT (letters' and requests' attachments,
+# documents, certificates) is served only by views that check access. In production nginx serves
+# these folders itself (docs/operations.md); here they work in the embedded shape too.
+PUBLIC_MEDIA = "|".join(settings.TONGBAN_PUBLIC_MEDIA_DIRS)
+urlpatterns.insert(
+    0,
+    re_path(
+        rf"^media/(?P<path>(?:{PUBLIC_MEDIA})/(?!.*\.\.).+)$",
+        serve_file,
+        {"document_root": settings.MEDIA_ROOT},
+        name="public_media",
+    ),
+)
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
