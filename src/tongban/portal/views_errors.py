@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tongban.core.errors import TongbanError
@@ -12,6 +13,7 @@ from tongban.portal.forms_errors import ErrorReportForm
 from tongban.portal.views_search import home_for
 
 
+@never_cache  # the form carries a CSRF token and a one-time challenge: never from a shared cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     home = home_for(request)

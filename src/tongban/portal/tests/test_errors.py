@@ -121,7 +121,9 @@ def state(report: ErrorReport) -> tuple[Any, ...]:
 # --- the public form -------------------------------------------------------------------------------
 def test_visitor_reports_an_error_and_the_admins_are_told(site: PortalWorld) -> None:
     c = Client()
-    html = c.get(NEW, {"url": "/portal/news/yaowen/a1/"}).content.decode()
+    response = c.get(NEW, {"url": "/portal/news/yaowen/a1/"})
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    html = response.content.decode()
     assert 'value="/portal/news/yaowen/a1/"' in html and "验证题" in html
     for label in ("错别字", "链接错误", "内容过时", "无法访问", "其他"):
         assert label in html
