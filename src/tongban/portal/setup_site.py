@@ -22,6 +22,13 @@ def _invalidate_page(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     invalidate(f"{sender.__name__} {getattr(instance, 'pk', '')}")
 
 
+def _identity_saved(sender: Any, instance: Any = None, created: bool = False, **kwargs: Any) -> None:
+    """Wagtail creates a site's settings row with its defaults on the first read (often while a
+    page is being rendered with those very defaults): only a change drops the cache."""
+    if not created:
+        _invalidate_page(sender, instance)
+
+
 def _invalidate_deleted(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     from wagtail.models import Page
 
@@ -90,7 +97,11 @@ def ready() -> None:
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(_invalidate_page, dispatch_uid=f"portal-cache-{signal!r}")
     post_delete.connect(_invalidate_deleted, dispatch_uid="portal-cache-page-deleted")
-    for model in (PortalIdentity, Site, PageViewRestriction, get_document_model(), get_image_model()):
+    post_save.connect(_identity_saved, sender=PortalIdentity, dispatch_uid="portal-cache-save-PortalIdentity")
+    post_delete.connect(
+        _invalidate_page, sender=PortalIdentity, dispatch_uid="portal-cache-del-PortalIdentity"
+    )
+    for model in (Site, PageViewRestriction, get_document_model(), get_image_model()):
         post_save.connect(_invalidate_page, sender=model, dispatch_uid=f"portal-cache-save-{model.__name__}")
         post_delete.connect(_invalidate_page, sender=model, dispatch_uid=f"portal-cache-del-{model.__name__}")
     post_save.connect(_letter_event_saved, sender=LetterEvent, dispatch_uid="portal-cache-letter-event")
