@@ -63,7 +63,7 @@ COLUMNISH = (ColumnPage, ChannelPage, TopicPage)
 
 
 def _images(*filters: str) -> QuerySet[Any]:
-    return get_image_model().objects.prefetch_renditions(*filters)  # type: ignore[attr-defined,no-any-return]
+    return get_image_model().objects.prefetch_renditions(*filters)
 
 
 def _with_relations(model: type[Page], qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -136,12 +136,12 @@ def _content_models_under(parent: Page, *, children_only: bool) -> list[type[Pag
     for type_id in type_ids:
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model in CONTENT_MODELS:
-            found.append(model)  # type: ignore[arg-type]
+            found.append(model)
     return sorted(found, key=CONTENT_MODELS.index)
 
 
 def _scope(model: type[Page], parent: Page, *, children_only: bool) -> QuerySet[Any]:
-    manager = model.objects  # type: ignore[attr-defined]
+    manager = model.objects
     return visible(manager.child_of(parent) if children_only else manager.descendant_of(parent))
 
 
@@ -153,7 +153,7 @@ def load_specific(rows: Sequence[tuple[int, int]]) -> list[Page]:
         by_model[model].append(pk)  # type: ignore[index]
     loaded: dict[int, Page] = {}
     for model, ids in by_model.items():
-        qs = _with_relations(model, model.objects.filter(pk__in=ids))  # type: ignore[attr-defined]
+        qs = _with_relations(model, model.objects.filter(pk__in=ids))
         loaded.update({p.pk: p for p in qs})
     return [loaded[pk] for pk, _t in rows if pk in loaded]
 
@@ -237,7 +237,7 @@ def page_meta(page: Page, *, site_name: str = "") -> PageMeta:
             is_column=True,
         )
     column = column_of(page)
-    col: dict[str, str] = {}
+    col: dict[str, Any] = {}
     if column is not None:
         if isinstance(column, TopicPage):
             description, keywords, ctype = column.intro[:200], column.title, "信息发布"
@@ -425,6 +425,7 @@ def column_listing(column: ColumnPage, page_number: object = 1) -> ColumnListing
     children_only = not subcolumns
     models = _content_models_under(column, children_only=children_only)
     number = _page_number(page_number)
+    items: list[Page]
     if models == [LeaderProfilePage]:
         items = list(
             _with_relations(
@@ -452,11 +453,8 @@ def column_listing(column: ColumnPage, page_number: object = 1) -> ColumnListing
         paginator = Paginator(_scope(model, column, children_only=children_only).order_by(*order), PER_PAGE)
         page = paginator.get_page(number)
         ids = [p.pk for p in page.object_list]
-        loaded = {
-            p.pk: p
-            for p in _with_relations(model, model.objects.filter(pk__in=ids))  # type: ignore[attr-defined]
-        }
-        items: list[Page] = [loaded[i] for i in ids if i in loaded]
+        loaded = {p.pk: p for p in _with_relations(model, model.objects.filter(pk__in=ids))}
+        items = [loaded[i] for i in ids if i in loaded]
         layout = _LAYOUTS.get(model, "list")
     else:
         parts = [
@@ -511,11 +509,11 @@ def attachments(page: Page) -> list[Attachment]:
 def related_pages(page: Page) -> list[Page]:
     """The page's related pages (相关文章), live and public, in the editor's order."""
     targets = list(
-        visible(Page.objects.filter(pk__in=page.related.values("target_id"))).values_list(  # type: ignore[attr-defined]
+        visible(Page.objects.filter(pk__in=page.related.values("target_id"))).values_list(
             "id", "content_type_id"
         )
     )
-    order = list(page.related.order_by("sort_order").values_list("target_id", flat=True))  # type: ignore[attr-defined]
+    order = list(page.related.order_by("sort_order").values_list("target_id", flat=True))
     rank = {pk: i for i, pk in enumerate(order)}
     targets.sort(key=lambda r: rank.get(r[0], 0))
     return load_specific(targets)
@@ -524,7 +522,7 @@ def related_pages(page: Page) -> list[Page]:
 def column_recent(page: Page, *, limit: int = 6) -> list[Page]:
     """The newest other items of the page's column (same content model)."""
     model = type(page)
-    qs = visible(model.objects.sibling_of(page, inclusive=False))  # type: ignore[attr-defined]
+    qs = visible(model.objects.sibling_of(page, inclusive=False))
     return list(qs.order_by(F("publish_date").desc(nulls_last=True), "-id")[:limit])
 
 
