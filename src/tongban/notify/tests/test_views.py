@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tongban.core.models import AuditRecord
 from tongban.notify import services
@@ -161,7 +162,7 @@ def test_delivery_log_is_for_the_system_administrator_only(client, make_user, al
     response = client.get(reverse("notify:deliveries"), {"channel": "sms", "status": "sent"})
     assert {(d.channel, d.status) for d in response.context["page"].object_list} == {("sms", "sent")}
     assert response.context["page"].paginator.count == 3
-    today = Delivery.objects.first().created_at.date().isoformat()
+    today = timezone.localdate(Delivery.objects.first().created_at).isoformat()  # the filter is in local days
     response = client.get(reverse("notify:deliveries"), {"date_from": "2001-01-01", "date_to": "2001-01-02"})
     assert response.context["page"].paginator.count == 0
     response = client.get(reverse("notify:deliveries"), {"date_from": today, "date_to": today})
