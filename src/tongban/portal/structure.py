@@ -198,7 +198,7 @@ def _ensure_column(parent: Page, county: County, col: Column) -> ColumnPage:
         parent.add_child(instance=page)
     for child in col.children:
         _ensure_column(page, county, child)
-    return page  # type: ignore[return-value]
+    return page
 
 
 @transaction.atomic
