@@ -73,3 +73,16 @@ def _fresh_cache() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_roots(request: pytest.FixtureRequest) -> None:
+    """A transactional test (live_server, browser tests) flushes every table when it ends, and with
+    them the rows Wagtail's migrations create (the default locale, the root page, the root
+    collection). Put them back before each such test, as a fresh database would have them."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from tongban.portal.testing import ensure_wagtail_roots
+
+    ensure_wagtail_roots()

@@ -47,3 +47,24 @@ def publish_article(
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def ensure_wagtail_roots() -> None:
+    """The rows Wagtail's own migrations create: the default locale, the root page and the root
+    collection (tests that flush the database lose them)."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale
+
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(
+            instance=Page(
+                title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page), locale=locale
+            )
+        )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
