@@ -102,7 +102,9 @@ def test_write_refuses_a_wrong_challenge_and_bad_files(boxes: Any) -> None:
     c = Client()
     r = _post_letter(c, boxes[0], challenge="999")
     assert r.status_code == 200 and "验证题答案不正确" in r.content.decode()
-    r = _post_letter(c, boxes[0], attachments=[SimpleUploadedFile("x.exe", b"MZ", "application/octet-stream")])
+    r = _post_letter(
+        c, boxes[0], attachments=[SimpleUploadedFile("x.exe", b"MZ", "application/octet-stream")]
+    )
     assert "不支持的文件类型" in r.content.decode()
     r = _post_letter(c, boxes[0], attachments=[SimpleUploadedFile("fake.pdf", b"hello", "application/pdf")])
     assert "内容与扩展名不符" in r.content.decode()
@@ -136,7 +138,10 @@ def test_logged_in_account_prefills_and_links(w: InteractionWorld, boxes: Any) -
     assert r.status_code == 302 and reverse("ban:login") in r["Location"]
     # another account does not see it
     assert w.citizen2 is not None
-    assert letter.tracking_code not in citizen_client(w.citizen2).get(reverse("letters_public:mine")).content.decode()
+    assert (
+        letter.tracking_code
+        not in citizen_client(w.citizen2).get(reverse("letters_public:mine")).content.decode()
+    )
 
 
 def test_xss_in_every_public_field_is_stored_and_shown_escaped(w: InteractionWorld, boxes: Any) -> None:
@@ -146,7 +151,10 @@ def test_xss_in_every_public_field_is_stored_and_shown_escaped(w: InteractionWor
         assert r.status_code == 302
     letter = Letter.objects.get()
     assert letter.title == XSS and letter.content == XSS and letter.address == XSS
-    for url in (reverse("letters_public:written"), reverse("letters_public:track", args=[letter.tracking_code])):
+    for url in (
+        reverse("letters_public:written"),
+        reverse("letters_public:track", args=[letter.tracking_code]),
+    ):
         html = c.get(url).content.decode()
         assert XSS not in html and ESCAPED in html
     staff = staff_client(w, "mailbox").get(reverse("letters:detail", args=[letter.pk])).content.decode()
@@ -155,7 +163,10 @@ def test_xss_in_every_public_field_is_stored_and_shown_escaped(w: InteractionWor
     with tclock.moved_to(date(2026, 10, 8)):
         letters.letter_answer(letter=letter, actor=w.users["mailbox"], content="答复")
         letters.letter_publish(letter=letter, actor=w.users["mailbox"], publish=True)
-        r = c.post(reverse("letters_public:rate", args=[letter.tracking_code]), {"rating": "unsatisfied", "comment": XSS})
+        r = c.post(
+            reverse("letters_public:rate", args=[letter.tracking_code]),
+            {"rating": "unsatisfied", "comment": XSS},
+        )
         assert r.status_code == 302
         html = c.get(reverse("letters_public:track", args=[letter.tracking_code])).content.decode()
         assert XSS not in html and ESCAPED in html
@@ -266,7 +277,9 @@ def test_staff_pages_matrix(w: InteractionWorld, boxes: Any, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "outsider", "cz_letters", "scj_letters"])
-def test_office_actions_refused_for_others_and_nothing_changes(w: InteractionWorld, boxes: Any, role: str) -> None:
+def test_office_actions_refused_for_others_and_nothing_changes(
+    w: InteractionWorld, boxes: Any, role: str
+) -> None:
     letter = write(boxes[0], on=date(2026, 9, 30))
     before = snapshot(letter)
     c = staff_client(w, role)
@@ -306,7 +319,9 @@ def test_the_loop_through_the_staff_pages(w: InteractionWorld, boxes: Any) -> No
     assert letter.tracking_code in html
     r = unit.post(reverse("letters:reply", args=[letter.pk]), {"reply-content": "", "action": "submit"})
     assert r.status_code == 400
-    r = unit.post(reverse("letters:reply", args=[letter.pk]), {"reply-content": "答复内容", "action": "submit"})
+    r = unit.post(
+        reverse("letters:reply", args=[letter.pk]), {"reply-content": "答复内容", "action": "submit"}
+    )
     assert r.status_code == 302
     r = office.post(
         reverse("letters:review", args=[letter.pk]), {"review-decision": "return", "review-note": ""}
@@ -325,7 +340,9 @@ def test_the_loop_through_the_staff_pages(w: InteractionWorld, boxes: Any) -> No
     assert "答复稿" in html and "转办" in html
 
 
-def test_staff_list_query_count_and_overdue(w: InteractionWorld, boxes: Any, django_assert_max_num_queries: Any) -> None:
+def test_staff_list_query_count_and_overdue(
+    w: InteractionWorld, boxes: Any, django_assert_max_num_queries: Any
+) -> None:
     for _i in range(15):
         write(boxes[0], on=date(2026, 9, 30))
     c = staff_client(w, "mailbox")
@@ -336,11 +353,16 @@ def test_staff_list_query_count_and_overdue(w: InteractionWorld, boxes: Any, dja
         html = r.content.decode()
         assert html.count("table-danger") == 15  # all past their due date (10 Oct)
         assert "超期" in html
-        assert c.get(reverse("letters:index") + "?overdue=1&box=all").content.decode().count("data-letter=") == 15
+        assert (
+            c.get(reverse("letters:index") + "?overdue=1&box=all").content.decode().count("data-letter=")
+            == 15
+        )
 
 
 def test_attachment_download_is_restricted(w: InteractionWorld, boxes: Any) -> None:
-    letter = write(boxes[1], on=date(2026, 9, 30), files=[SimpleUploadedFile("a.pdf", PDF, "application/pdf")])
+    letter = write(
+        boxes[1], on=date(2026, 9, 30), files=[SimpleUploadedFile("a.pdf", PDF, "application/pdf")]
+    )
     att = letter.attachments.get()
     url = reverse("letters:attachment", args=[att.pk])
     assert staff_client(w, "scj_letters").get(url).status_code == 200
