@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.conf.urls.static import static
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 from wagtail.admin import urls as wagtailadmin_urls
@@ -48,14 +49,14 @@ urlpatterns = [
 # documents, certificates) is served only by views that check access. In production nginx serves
 # these folders itself (docs/operations.md); here they work in the embedded shape too.
 PUBLIC_MEDIA = "|".join(settings.TONGBAN_PUBLIC_MEDIA_DIRS)
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    return serve_file(request, path, document_root=settings.MEDIA_ROOT)
+
+
 urlpatterns.insert(
-    0,
-    re_path(
-        rf"^media/(?P<path>(?:{PUBLIC_MEDIA})/(?!.*\.\.).+)$",
-        serve_file,
-        {"document_root": settings.MEDIA_ROOT},
-        name="public_media",
-    ),
+    0, re_path(rf"^media/(?P<path>(?:{PUBLIC_MEDIA})/(?!.*\.\.).+)$", public_media, name="public_media")
 )
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

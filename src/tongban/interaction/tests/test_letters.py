@@ -450,7 +450,7 @@ def test_demo_seeds_letters_in_every_state_consistent_with_their_events(db: Any)
     w = build_world(code=COUNTY_CODE)
     with tclock.moved_to(date(2026, 11, 20)):
         summary = demo_letters.seed(DemoContext(usernames=[]))
-        assert "150 letters" in summary
+        assert "150 封来信" in summary
         assert demo_letters.seed(DemoContext(usernames=[])) == "领导信箱：演示来信已存在"
         states = set(Letter.objects.values_list("status", flat=True))
         assert states == set(LetterStatus.values)

@@ -58,5 +58,5 @@ def test_demo_hook_is_idempotent(site: PortalWorld, monkeypatch) -> None:  # typ
     monkeypatch.setattr("tongban.orgs.demo.COUNTY_CODE", site.world.county.code)
     first = setup_editorial.seed_demo(None)
     count = GroupPagePermission.objects.count()
-    assert "desks" in setup_editorial.seed_demo(None) and "desks" in first
+    assert "单位编辑部" in setup_editorial.seed_demo(None) and "单位编辑部" in first
     assert GroupPagePermission.objects.count() == count
