@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tongban.approvals",
     "tongban.supervision",
     "tongban.interaction",
+    "tongban.meetings",
     "tongban.portal",
     # Wagtail (the portal CMS) and what it needs
     "wagtail.contrib.settings",
@@ -359,6 +360,50 @@ TONGBAN_LETTER_LIMITS = {"consult": 3, "complaint": 13, "suggestion": 13, "help"
 TONGBAN_MAILBOX_OFFICE = os.environ.get("TONGBAN_MAILBOX_OFFICE", "政府办")
 # The unit whose disclosure officers see and act on every disclosure request of the county.
 TONGBAN_DISCLOSURE_OFFICE = os.environ.get("TONGBAN_DISCLOSURE_OFFICE", TONGBAN_MAILBOX_OFFICE)
+
+
+# --- video meetings (Janus VideoRoom + coturn; docs/meetings.md) --------------------------------
+# TONGBAN_JANUS_URL is Janus's HTTP API as the server reaches it; empty means video is not
+# configured (meetings still work, the page says why). The embedded shape (`make demo`) starts
+# Janus on 127.0.0.1:8088 from deploy/janus/ when the `janus` binary is installed.
+def _default_janus_url() -> str:
+    import shutil
+
+    if TESTING or not shutil.which("janus"):
+        return ""
+    return "http://127.0.0.1:8088/janus"
+
+
+TONGBAN_JANUS_URL = os.environ.get("TONGBAN_JANUS_URL", _default_janus_url()).rstrip("/")
+# The address browsers use for the same API (behind nginx in production: https://<host>/janus).
+TONGBAN_JANUS_PUBLIC_URL = os.environ.get("TONGBAN_JANUS_PUBLIC_URL", TONGBAN_JANUS_URL).rstrip("/")
+TONGBAN_JANUS_ADMIN_URL = os.environ.get("TONGBAN_JANUS_ADMIN_URL", "").rstrip("/")
+TONGBAN_JANUS_ADMIN_SECRET = os.environ.get("TONGBAN_JANUS_ADMIN_SECRET", "")
+# Janus's token_auth_secret: tokens signed with it are bound to the videoroom plugin and expire
+# when the meeting ends. Generated under var/ for the embedded shape, like the audit key.
+TONGBAN_JANUS_TOKEN_SECRET = os.environ.get("TONGBAN_JANUS_TOKEN_SECRET", "")
+if not TONGBAN_JANUS_TOKEN_SECRET and TONGBAN_JANUS_URL:
+    (VAR_DIR / "janus").mkdir(parents=True, exist_ok=True)
+    _janus_secret_file = VAR_DIR / "janus" / "token_secret"
+    if not _janus_secret_file.exists():
+        import secrets
+
+        _janus_secret_file.write_text(secrets.token_urlsafe(32))
+        _janus_secret_file.chmod(0o600)
+    TONGBAN_JANUS_TOKEN_SECRET = _janus_secret_file.read_text().strip()
+# Where Janus writes recordings (.mjr); the converter reads them from here (same host or shared).
+TONGBAN_JANUS_RECORDINGS_DIR = Path(
+    os.environ.get("TONGBAN_JANUS_RECORDINGS_DIR", VAR_DIR / "janus" / "recordings")
+)
+# TURN (coturn, REST-API credentials from a shared secret): "turn:host:3478" entries, comma-separated.
+TONGBAN_TURN_URLS = [u for u in os.environ.get("TONGBAN_TURN_URLS", "").split(",") if u]
+TONGBAN_TURN_SECRET = os.environ.get("TONGBAN_TURN_SECRET", "")
+# Sites on screen at once in the participants' grid (the county hall and 10 townships).
+TONGBAN_VIDEO_GRID_SITES = env_int("TONGBAN_VIDEO_GRID_SITES", 11)
+# A room is created this many minutes before the start; tokens expire this long after the end.
+TONGBAN_MEETING_ROOM_LEAD_MINUTES = env_int("TONGBAN_MEETING_ROOM_LEAD_MINUTES", 30)
+TONGBAN_MEETING_TOKEN_GRACE_MINUTES = env_int("TONGBAN_MEETING_TOKEN_GRACE_MINUTES", 30)
+TONGBAN_MEETING_MATERIAL_MAX_MB = env_int("TONGBAN_MEETING_MATERIAL_MAX_MB", 50)
 
 LOGGING = {
     "version": 1,

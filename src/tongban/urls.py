@@ -29,6 +29,12 @@ urlpatterns = [
     path("interaction/disclosure/", include("tongban.interaction.urls_disclosure")),
     path("interaction/interviews/", include("tongban.interaction.urls_interviews")),
     path("interaction/surveys/", include("tongban.interaction.urls_surveys")),
+    # 会议 (meetings, attendance, video, recordings and minutes) and the leaders' schedules (日程)
+    path("meetings/", include("tongban.meetings.urls_scheduling")),
+    path("meetings/", include("tongban.meetings.urls_attendance")),
+    path("meetings/", include("tongban.meetings.urls_video")),
+    path("meetings/", include("tongban.meetings.urls_records")),
+    path("schedules/", include("tongban.meetings.urls_schedules")),
     # 门户网站: administration, the Wagtail editing interface, the public site
     path("portal-admin/desks/", include("tongban.portal.urls_desks")),
     path("portal-admin/health/", include("tongban.portal.urls_health")),

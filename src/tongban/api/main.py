@@ -19,6 +19,11 @@ from tongban.api import (
     interaction_interviews,
     interaction_letters,
     interaction_surveys,
+    meetings_attendance,
+    meetings_records,
+    meetings_schedules,
+    meetings_scheduling,
+    meetings_video,
     notify,
     portal,
     supervision_complaints,
@@ -76,6 +81,12 @@ api.add_router("/interviews/", interaction_interviews.router)
 api.add_router("/public/interviews/", interaction_interviews.public_router)
 api.add_router("/surveys/", interaction_surveys.router)
 api.add_router("/public/surveys/", interaction_surveys.public_router)
+# Meetings (scheduling, attendance, video, recordings and minutes) and the leaders' schedules.
+api.add_router("/meetings/", meetings_scheduling.router)
+api.add_router("/meetings/", meetings_attendance.router)
+api.add_router("/meetings/", meetings_video.router)
+api.add_router("/meetings/", meetings_records.router)
+api.add_router("/schedules/", meetings_schedules.router)
 api.add_router("/portal/", portal.router)
 api.add_router("/public/portal/", portal.public_router)
 

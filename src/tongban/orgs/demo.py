@@ -282,6 +282,12 @@ DEMO_ACCOUNTS = [
     ("依申请公开办理员", "disclosure", "", "政府办", "", "科员", "disclosure_officer"),
     ("依申请公开办理员（市场监管局）", "scjdisclosure", "", "市场监管局", "", "科员", "disclosure_officer"),
     ("访谈征集管理员", "host", "", "政府办", "", "科员", "interview_host"),
+    ("会务管理员", "huiwu", "", "政府办", "", "科长", "meeting_organiser"),
+    ("领导秘书（县长）", "mishu", "", "政府办", "", "秘书", ""),
+    ("领导日程管理员", "richeng", "", "政府办", "", "科员", "schedule_clerk"),
+    ("会场终端（县政府第一会议室）", "hall1", "", "政府办", "", "会场终端", "venue_terminal"),
+    ("会场终端（城关镇视频会议室）", "chengguan", "", "城关镇", "", "会场终端", "venue_terminal"),
+    ("乡镇文书（城关镇）", "cgclerk", "", "城关镇", "", "文书", "clerk"),
 ]
 
 

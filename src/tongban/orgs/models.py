@@ -170,6 +170,9 @@ class BusinessRole(models.TextChoices):
     LETTER_HANDLER = "letter_handler", _("信件承办人")
     DISCLOSURE_OFFICER = "disclosure_officer", _("依申请公开办理员")
     INTERVIEW_HOST = "interview_host", _("访谈征集管理员")
+    MEETING_ORGANISER = "meeting_organiser", _("会务管理员")
+    SCHEDULE_CLERK = "schedule_clerk", _("领导日程管理员")
+    VENUE_TERMINAL = "venue_terminal", _("会场终端")
 
 
 class RoleGrant(models.Model):
