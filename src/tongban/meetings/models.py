@@ -341,6 +341,7 @@ class Attendee(models.Model):
     audio_muted = models.BooleanField(_("已静音"), default=False)
     video_off = models.BooleanField(_("已关闭画面"), default=False)
     janus_feed = models.BigIntegerField(_("视频流编号"), null=True, blank=True)
+    janus_mids = models.JSONField(_("媒体流标识"), default=dict, blank=True)  # {"audio": "0", "video": "1"}
     joined_at = models.DateTimeField(_("入会时间"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("最近在线"), null=True, blank=True)
 
