@@ -382,15 +382,29 @@ TONGBAN_JANUS_ADMIN_SECRET = os.environ.get("TONGBAN_JANUS_ADMIN_SECRET", "")
 # Janus's token_auth_secret: tokens signed with it are bound to the videoroom plugin and expire
 # when the meeting ends. Generated under var/ for the embedded shape, like the audit key.
 TONGBAN_JANUS_TOKEN_SECRET = os.environ.get("TONGBAN_JANUS_TOKEN_SECRET", "")
-if not TONGBAN_JANUS_TOKEN_SECRET and TONGBAN_JANUS_URL:
-    (VAR_DIR / "janus").mkdir(parents=True, exist_ok=True)
-    _janus_secret_file = VAR_DIR / "janus" / "token_secret"
-    if not _janus_secret_file.exists():
-        import secrets
 
-        _janus_secret_file.write_text(secrets.token_urlsafe(32))
-        _janus_secret_file.chmod(0o600)
-    TONGBAN_JANUS_TOKEN_SECRET = _janus_secret_file.read_text().strip()
+
+def _var_secret(name: str) -> str:
+    """A secret generated once under var/janus/ (the embedded shape; production sets the variable)."""
+    import secrets
+
+    folder = VAR_DIR / "janus"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if not TONGBAN_JANUS_TOKEN_SECRET and TONGBAN_JANUS_URL:
+    TONGBAN_JANUS_TOKEN_SECRET = _var_secret("token_secret")
+# The VideoRoom plugin's admin_key: only the server may create rooms.
+TONGBAN_JANUS_ROOM_ADMIN_KEY = os.environ.get("TONGBAN_JANUS_ROOM_ADMIN_KEY", "")
+if not TONGBAN_JANUS_ROOM_ADMIN_KEY and TONGBAN_JANUS_URL:
+    TONGBAN_JANUS_ROOM_ADMIN_KEY = _var_secret("room_admin_key")
+if not TONGBAN_JANUS_ADMIN_SECRET and TONGBAN_JANUS_URL:
+    TONGBAN_JANUS_ADMIN_SECRET = _var_secret("admin_secret")
 # Where Janus writes recordings (.mjr); the converter reads them from here (same host or shared).
 TONGBAN_JANUS_RECORDINGS_DIR = Path(
     os.environ.get("TONGBAN_JANUS_RECORDINGS_DIR", VAR_DIR / "janus" / "recordings")
@@ -398,6 +412,12 @@ TONGBAN_JANUS_RECORDINGS_DIR = Path(
 # TURN (coturn, REST-API credentials from a shared secret): "turn:host:3478" entries, comma-separated.
 TONGBAN_TURN_URLS = [u for u in os.environ.get("TONGBAN_TURN_URLS", "").split(",") if u]
 TONGBAN_TURN_SECRET = os.environ.get("TONGBAN_TURN_SECRET", "")
+if not TONGBAN_TURN_SECRET and TONGBAN_JANUS_URL and not os.environ.get("TONGBAN_TURN_URLS"):
+    import shutil as _shutil
+
+    if _shutil.which("turnserver"):  # the embedded shape runs coturn on loopback beside Janus
+        TONGBAN_TURN_URLS = ["turn:127.0.0.1:3478?transport=udp"]
+        TONGBAN_TURN_SECRET = _var_secret("turn_secret")
 # Sites on screen at once in the participants' grid (the county hall and 10 townships).
 TONGBAN_VIDEO_GRID_SITES = env_int("TONGBAN_VIDEO_GRID_SITES", 11)
 # A room is created this many minutes before the start; tokens expire this long after the end.
