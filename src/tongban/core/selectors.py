@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongban.core import health
 from tongban.core.errors import PermissionDenied
 from tongban.core.models import AuditRecord, Heartbeat, SchedulerLease
 from tongban.core.permissions import has_admin_role
@@ -83,7 +84,8 @@ def _cache_status() -> dict[str, Any]:
 
 def platform_health() -> tuple[dict[str, Any], int]:
     """(body, HTTP status) of /healthz: 200 while the database answers ("ok", or "degraded" when
-    the cache, the worker or the scheduler is not well), 503 when it does not."""
+    the cache, the worker, the scheduler or a registered optional check (``core.health``, e.g.
+    Janus under ``checks.janus``) is not well), 503 when it does not."""
     stale = int(settings.TONGBAN_HEARTBEAT_STALE_SECONDS)
     body: dict[str, Any] = {"status": "ok", "stale_after_seconds": stale}
     try:
@@ -104,7 +106,9 @@ def platform_health() -> tuple[dict[str, Any], int]:
     body["worker"] = _heartbeat_status(beats.get("worker"), stale)
     body["scheduler"] = _heartbeat_status(beats.get("scheduler"), stale)
     body["scheduler"]["lease_held"] = lease is not None and lease.expires_at >= timezone.now()
-    if not (body["cache"]["ok"] and body["worker"]["ok"] and body["scheduler"]["ok"]):
+    body["checks"] = health.run_checks()
+    checks_ok = all(c["ok"] for c in body["checks"].values())
+    if not (body["cache"]["ok"] and body["worker"]["ok"] and body["scheduler"]["ok"] and checks_ok):
         body["status"] = "degraded"
     return body, 200
 
