@@ -24,16 +24,16 @@ from tongban.meetings.janus import (
     JanusUnavailable,
     sign_token,
 )
-from tongban.meetings.tests.janus_local import janus_for_tests
 
 
 def _room_id() -> int:
     return 100_000_000 + secrets.randbelow(899_999_999)
 
 
-@pytest.fixture(scope="module")
-def local_janus() -> Iterator[Any]:
-    yield from janus_for_tests()
+@pytest.fixture
+def local_janus(janus_signalling: Any) -> Any:
+    """The ops harness's Janus on 127.0.0.1 (token auth, rooms only with the admin_key)."""
+    return janus_signalling
 
 
 @pytest.fixture
