@@ -377,7 +377,10 @@ def _default_janus_url() -> str:
 TONGBAN_JANUS_URL = os.environ.get("TONGBAN_JANUS_URL", _default_janus_url()).rstrip("/")
 # The address browsers use for the same API (behind nginx in production: https://<host>/janus).
 TONGBAN_JANUS_PUBLIC_URL = os.environ.get("TONGBAN_JANUS_PUBLIC_URL", TONGBAN_JANUS_URL).rstrip("/")
-TONGBAN_JANUS_ADMIN_URL = os.environ.get("TONGBAN_JANUS_ADMIN_URL", "").rstrip("/")
+TONGBAN_JANUS_ADMIN_URL = os.environ.get(
+    "TONGBAN_JANUS_ADMIN_URL",
+    "http://127.0.0.1:7088/admin" if TONGBAN_JANUS_URL == "http://127.0.0.1:8088/janus" else "",
+).rstrip("/")
 TONGBAN_JANUS_ADMIN_SECRET = os.environ.get("TONGBAN_JANUS_ADMIN_SECRET", "")
 # Janus's token_auth_secret: tokens signed with it are bound to the videoroom plugin and expire
 # when the meeting ends. Generated under var/ for the embedded shape, like the audit key.

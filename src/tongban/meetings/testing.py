@@ -174,7 +174,7 @@ def make_meeting(
         Attendee.objects.create(meeting=m, user=w.users[key], reply=Reply.ATTEND, venue=w.venues[venues[0]])
     for key in venues:
         v = w.venues[key]
-        if v.terminal_id and kind != MeetingKind.IN_PERSON:
+        if v.terminal is not None and kind != MeetingKind.IN_PERSON:
             Attendee.objects.create(
                 meeting=m,
                 user=v.terminal,

@@ -4,7 +4,15 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Each part wires itself (nav entries, signals, scheduled jobs, demo data) in its setup module.
-PARTS = ("setup_site", "setup_editorial", "setup_disclosure", "setup_search", "setup_health", "setup_demo")
+PARTS = (
+    "setup_site",
+    "setup_editorial",
+    "setup_disclosure",
+    "setup_search",
+    "setup_health",
+    "setup_demo",
+    "setup_leader_schedule",
+)
 
 
 class PortalConfig(AppConfig):
