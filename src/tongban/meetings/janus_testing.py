@@ -34,6 +34,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tongban.meetings.janus_config import janus_binary, janus_command, render_config
 
@@ -299,7 +300,7 @@ def make_token(secret: str, ttl: int = 3600, plugins: tuple[str, ...] = ("janus.
     return f"{data}:{base64.b64encode(digest).decode()}"
 
 
-def api(url: str, body: dict[str, object], timeout: float = 10) -> dict[str, object]:
+def api(url: str, body: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
     """POST one Janus API request (a transaction id is added) and return the JSON answer."""
     payload = {"transaction": secrets.token_hex(6), **body}
     req = urllib.request.Request(  # noqa: S310 — http:// URLs of a JanusInstance
@@ -307,22 +308,22 @@ def api(url: str, body: dict[str, object], timeout: float = 10) -> dict[str, obj
     )
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(req, timeout=timeout) as resp:
-        result: dict[str, object] = json.loads(resp.read())
+        result: dict[str, Any] = json.loads(resp.read())
     return result
 
 
-def videoroom_request(inst: JanusInstance, body: dict[str, object]) -> dict[str, object]:
+def videoroom_request(inst: JanusInstance, body: dict[str, Any]) -> dict[str, Any]:
     """One synchronous VideoRoom request (create, destroy, list, ...) in a short-lived session."""
     token = make_token(inst.token_secret, 300)
     session = api(inst.url, {"janus": "create", "token": token})
     if session.get("janus") != "success":
         raise RuntimeError(f"Janus create session failed: {session}")
-    sid = session["data"]["id"]  # type: ignore[index]
+    sid = session["data"]["id"]
     try:
         handle = api(
             f"{inst.url}/{sid}", {"janus": "attach", "plugin": "janus.plugin.videoroom", "token": token}
         )
-        hid = handle["data"]["id"]  # type: ignore[index]
+        hid = handle["data"]["id"]
         answer = api(f"{inst.url}/{sid}/{hid}", {"janus": "message", "body": body, "token": token})
         plugindata = answer.get("plugindata")
         data = plugindata.get("data", {}) if isinstance(plugindata, dict) else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +34,8 @@ def _env(tmp: Path) -> dict[str, str]:
             "TONGBAN_SECRET_KEY": "run-platform-test-key-not-secret-0123456789",
             "DJANGO_SETTINGS_MODULE": "tongban.settings",
             "PYTHONPATH": str(settings.PACKAGE_DIR.parent),
+            # no Janus/coturn children here (meetings/tests/test_run_janus.py starts them)
+            "TONGBAN_JANUS_URL": "",
         }
     )
     return env
@@ -47,7 +50,7 @@ def platform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         env=env,
         cwd=settings.BASE_DIR,
         check=True,
-        timeout=120,
+        timeout=300,  # a loaded machine (parallel test runs) migrates slowly
     )
     return env
 
@@ -96,7 +99,7 @@ def _group_alive(pid: int) -> bool:
     return True
 
 
-def test_platform_becomes_healthy_and_stops_on_ctrl_c(platform_env):
+def test_platform_becomes_healthy_and_stops_on_ctrl_c(platform_env: dict[str, str]) -> None:
     start = time.monotonic()
     port = _free_port()
     proc, lines = _start(platform_env, port)
@@ -115,6 +118,7 @@ def test_platform_becomes_healthy_and_stops_on_ctrl_c(platform_env):
             time.sleep(0.3)
         assert body.get("status") == "ok", (body, "".join(lines))
         assert any(f"http://localhost:{port}/" in line for line in lines)
+        assert any("视频会议：未配置" in line for line in lines), "".join(lines)
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=max(1.0, start + DEADLINE - time.monotonic())) == 0, "".join(lines)
@@ -126,7 +130,7 @@ def test_platform_becomes_healthy_and_stops_on_ctrl_c(platform_env):
             proc.wait()
 
 
-def test_platform_stops_everything_when_one_child_dies(platform_env):
+def test_platform_stops_everything_when_one_child_dies(platform_env: dict[str, str]) -> None:
     start = time.monotonic()
     with socket.socket() as blocker:  # the web server cannot bind: it exits after its retries
         blocker.bind(("127.0.0.1", 0))
@@ -144,3 +148,79 @@ def test_platform_stops_everything_when_one_child_dies(platform_env):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.mark.skipif(not shutil.which("janus"), reason="Janus is not installed (apt-get install janus)")
+def test_platform_starts_and_stops_janus_and_turn(platform_env: dict[str, str]) -> None:
+    """With video configured and Janus/coturn installed, they run as children and stop with the rest."""
+    start = time.monotonic()
+    env = dict(platform_env)
+    janus_url = f"http://127.0.0.1:{_free_port()}/janus"
+    turn_port = _free_udp_port()
+    env.update(
+        {
+            "TONGBAN_JANUS_URL": janus_url,
+            "TONGBAN_JANUS_ADMIN_URL": f"http://127.0.0.1:{_free_port()}/admin",
+            "TONGBAN_TURN_SECRET": "platform-turn-secret",
+            "TONGBAN_TURN_URLS": f"turn:127.0.0.1:{turn_port}?transport=udp",
+        }
+    )
+    with_turn = shutil.which("turnserver") is not None
+    proc, lines = _start(env, _free_port())
+    try:
+        pids: dict[str, int] = {}
+        want = {"web", "worker", "scheduler", "janus"} | ({"turn"} if with_turn else set())
+        while time.monotonic() < start + 20 and set(pids) != want:
+            for line in lines:
+                found = dict(re.findall(r"(web|worker|scheduler|janus|turn) pid (\d+)", line))
+                if set(found) == want:
+                    pids = {k: int(v) for k, v in found.items()}
+            time.sleep(0.1)
+        assert set(pids) == want, "".join(lines)
+        assert any(f"视频会议：已启动 Janus {janus_url}" in line for line in lines)
+        info = None
+        while time.monotonic() < start + 30 and info is None:
+            assert proc.poll() is None, "".join(lines)
+            info = _info(janus_url)
+            time.sleep(0.2)
+        assert info, "".join(lines)
+        if with_turn:
+            log = Path(env["TONGBAN_VAR_DIR"]) / "turn" / "turnserver.log"
+            while time.monotonic() < start + 30 and "turn server id=0 created" not in _read(log):
+                time.sleep(0.2)
+            assert f"listening-port={turn_port}" in _read(log.parent / "turnserver.conf")
+            assert "turn server id=0 created" in _read(log)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=max(1.0, start + DEADLINE - time.monotonic())) == 0, "".join(lines)
+        for name, pid in pids.items():
+            assert not _group_alive(pid), f"{name} (pid {pid}) still running"
+        assert _info(janus_url) is None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in pids.values():
+            if _group_alive(pid):
+                os.killpg(pid, signal.SIGKILL)
+
+
+def _info(url: str) -> dict[str, object] | None:
+    try:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(f"{url}/info", timeout=1) as r:
+            result: dict[str, object] = json.load(r)
+            return result
+    except OSError:
+        return None
+
+
+def _free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""

@@ -1,5 +1,7 @@
 """``manage.py run_platform``: the whole platform in one terminal — the web server (gunicorn,
-2 workers), the task worker (db_worker, all queues) and the scheduler, as child processes.
+2 workers), the task worker (db_worker, all queues) and the scheduler, as child processes; plus
+Janus (video meetings, ``run_janus``) when TONGBAN_JANUS_URL points at this machine and Janus is
+installed, and coturn (``run_turn``) when it is installed and TONGBAN_TURN_SECRET is set.
 
 Ctrl-C or SIGTERM stops all three; if one of them dies, the others are stopped and the command
 exits non-zero (a half-running platform is worse than a stopped one)."""
@@ -8,16 +10,40 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 STOP_TIMEOUT = 20.0
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def video_children() -> tuple[dict[str, list[str]], list[str]]:
+    """The Janus/coturn children to start (name → manage.py arguments) and the status lines to print."""
+    children: dict[str, list[str]] = {}
+    lines: list[str] = []
+    url = settings.TONGBAN_JANUS_URL
+    if not url:
+        lines.append("视频会议：未配置 TONGBAN_JANUS_URL，视频会议不可用")
+    elif (urlsplit(url).hostname or "") not in LOCAL_HOSTS:
+        lines.append(f"视频会议：使用 Janus {url}")
+    elif shutil.which("janus"):
+        children["janus"] = ["run_janus"]
+        lines.append(f"视频会议：已启动 Janus {url}")
+    else:
+        lines.append("视频会议：未安装 Janus（apt-get install janus），视频会议不可用")
+    if url and settings.TONGBAN_TURN_SECRET and shutil.which("turnserver"):
+        children["turn"] = ["run_turn"]
+        turn = "，".join(settings.TONGBAN_TURN_URLS) or "127.0.0.1:3478"
+        lines.append(f"TURN 中继：已启动 coturn {turn}")
+    return children, lines
 
 
 class Command(BaseCommand):
@@ -54,6 +80,9 @@ class Command(BaseCommand):
             "worker": [py, "-m", "django", "db_worker", "--queue-name", "*", "--no-reload"],
             "scheduler": [py, "-m", "django", "scheduler"],
         }
+        extra, video_lines = video_children()
+        for name, manage_args in extra.items():
+            commands[name] = [py, "-m", "django", *manage_args]
         children: dict[str, subprocess.Popen[bytes]] = {}
         stopping = {"signal": 0}
 
@@ -74,6 +103,8 @@ class Command(BaseCommand):
             self.stdout.write(f"网上办事大厅（公众）：http://{shown}:{port}/ban/")
             self.stdout.write(f"政府门户网站（公众）：http://{shown}:{port}/portal/")
             self.stdout.write(f"门户网站编辑（工作人员）：http://{shown}:{port}/cms/")
+            for line in video_lines:
+                self.stdout.write(line)
             self.stdout.write(
                 "进程：" + "，".join(f"{name} pid {proc.pid}" for name, proc in children.items())
             )
