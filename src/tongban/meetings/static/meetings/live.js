@@ -278,6 +278,8 @@
       return;
     }
     live.ticket = t;
+    if (t.attendee_id) cfg.meAttendeeId = t.attendee_id;   // the chair's / an organiser's row may be new
+    if (t.grid_sites) cfg.gridSites = t.grid_sites;
     hideServerMessages();
     if (!t.admitted) {
       live.phase = 'lobby';
