@@ -620,8 +620,8 @@ def _snapshot(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.title,
         "kind": meeting.kind,
         "chair": meeting.chair_id,
-        "starts_at": meeting.starts_at.isoformat(),
-        "ends_at": meeting.ends_at.isoformat(),
+        "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
+        "ends_at": timezone.localtime(meeting.ends_at).isoformat(),
         "venues": list(
             MeetingVenue.objects.filter(meeting=meeting)
             .order_by("-is_main", "id")
@@ -707,7 +707,10 @@ def meeting_update(*, meeting: Meeting, actor: User, data: dict[str, Any], reque
         if meeting.status == MeetingStatus.NOTIFIED:
             moved = any(k in changed for k in ("starts_at", "ends_at", "venues"))
             if moved:
-                _notify_changed(meeting, actor, ev.pk, exclude={a.user_id for a in new_people})
+                fresh = {a.user_id for a in new_people}
+                for inv in new_invitations:
+                    fresh |= {u.pk for u in confirmers_of(inv.unit_id)}
+                _notify_changed(meeting, actor, ev.pk, exclude=fresh)
             _send_notices(meeting, actor, people=new_people, invitations=new_invitations)
             _sync_schedules(meeting)
     return meeting
