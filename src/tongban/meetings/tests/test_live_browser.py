@@ -9,6 +9,7 @@ and a MeetingEvent is stored."""
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -159,3 +160,18 @@ def test_two_sites_see_each_other_and_the_chair_mutes(sites: Sites, janus_media:
     ).exists()
     # video still flows after the mute
     assert _wait_frames(chair) > 0
+
+    # the chair puts the participant's site on the main screen: everyone sees it large
+    row.locator('button[data-action="main"]').click()
+    chair.locator(f'#live-main .tb-live-tile[data-attendee="{head.pk}"]').wait_for(timeout=10_000)
+    participant.locator(f'#live-main .tb-live-tile[data-attendee="{head.pk}"]').wait_for(timeout=10_000)
+    if os.environ.get("TONGBAN_LIVE_SHOTS"):
+        chair.screenshot(path=os.environ["TONGBAN_LIVE_SHOTS"] + "/chair.png")
+        participant.screenshot(path=os.environ["TONGBAN_LIVE_SHOTS"] + "/participant.png")
+    # … and removes it: the participant's page says so and leaves the room
+    chair.once("dialog", lambda d: d.accept())
+    row.locator('button[data-action="remove"]').click()
+    participant.locator("#live-notice", has_text="移出").wait_for(timeout=10_000)
+    assert participant.evaluate("() => window.tbLive.phase") == "removed"
+    head.refresh_from_db()
+    assert head.removed is True
