@@ -172,6 +172,11 @@ def county_leaders(county: County) -> list[Leader]:
     return [r[4] for r in rows]
 
 
+def leader_title(leader: Any) -> str:
+    post = Post.objects.filter(user=leader, is_primary=True).only("title").first()
+    return post.title if post else ""
+
+
 def leader_county_id(leader: Any) -> int | None:
     """The county in which ``leader`` is a county leader (None: not a county leader)."""
     if leader is None or not getattr(leader, "pk", None):

@@ -1,7 +1,33 @@
-"""Wiring of the meetings' schedules part (nav entries, notify events, scheduled jobs, demo data)."""
+"""Wiring of the meetings' schedules part: the nav entry 领导日程 (county leaders, their
+secretaries and the schedule clerks) and the demo data (order 440: after the portal's demo site,
+400, so this week can be published to the 县领导 column)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+def _visible(user: Any) -> bool:
+    from tongban.meetings import schedules_selectors as sel
+
+    return bool(user.is_authenticated) and sel.uses_schedules(user)
+
 
 def ready() -> None:
-    return None
+    from tongban.core import demo, nav
+    from tongban.meetings import demo_schedules
+
+    nav.register(
+        nav.NavItem(
+            key="meetings_schedules",
+            label=_("领导日程"),
+            url_name="schedules:index",
+            icon="bi-calendar-week",
+            section=_("会议"),
+            order=410,
+            visible=_visible,
+        )
+    )
+    demo.register("meetings.schedules", demo_schedules.seed, order=440)
