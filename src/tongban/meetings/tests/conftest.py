@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from tongban.conftest import CHROMIUM
 from tongban.meetings.janus_testing import (
     CHROMIUM_MEDIA_ARGS,
     JanusInstance,
@@ -23,6 +22,7 @@ from tongban.meetings.janus_testing import (
     running_janus,
 )
 
+CHROMIUM = os.environ.get("TONGBAN_CHROMIUM", "/usr/bin/chromium")  # as in tongban/conftest.py
 JANUS_MISSING = "Janus is not installed: run `apt-get install janus` (or .ci/run, which installs it)"
 
 
