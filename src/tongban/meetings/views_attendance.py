@@ -305,7 +305,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "series": [
             {
                 "key": key,
-                "name": att.status_label(key),
+                "name": att.status_label(att.EXPECTED if key == "waiting" else key),
                 "data": [len(getattr(r, key)) for r in rep.rows if r.expected],
             }
             for key in ("present", "late", "leave", "absent", "waiting")
