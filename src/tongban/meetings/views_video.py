@@ -226,6 +226,19 @@ def _terminal_venues(user: Any) -> list[Venue]:
     return list(Venue.objects.filter(terminal=user, is_active=True).select_related("unit"))
 
 
+def is_venue_terminal(user: Any) -> bool:
+    """A venue's terminal account (the big screen of a meeting room): named as a venue's terminal
+    or holding the 会场终端 role. For the page and its navigation entry."""
+    if not (getattr(user, "is_authenticated", False) and user.pk):
+        return False
+    return (
+        Venue.objects.filter(terminal=user, is_active=True).exists()
+        or RoleGrant.objects.filter(
+            user=user, role=BusinessRole.VENUE_TERMINAL, unit__is_active=True
+        ).exists()
+    )
+
+
 @_page
 @require_GET
 def terminal(request: HttpRequest) -> HttpResponse:
@@ -233,13 +246,7 @@ def terminal(request: HttpRequest) -> HttpResponse:
     进入会议 button. Only venue terminal accounts have this page."""
     user: Any = request.user
     venues = _terminal_venues(user)
-    is_terminal = (
-        bool(venues)
-        or RoleGrant.objects.filter(
-            user=user, role=BusinessRole.VENUE_TERMINAL, unit__is_active=True
-        ).exists()
-    )
-    if not is_terminal:
+    if not is_venue_terminal(user):
         return _refused(
             request,
             title=_("会场终端"),
