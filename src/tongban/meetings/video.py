@@ -196,10 +196,13 @@ def _refresh(meeting: Meeting, fresh: Meeting) -> Meeting:
 
 def _attendee_in(meeting: Meeting, attendee: Attendee | int) -> Attendee:
     pk = attendee.pk if isinstance(attendee, Attendee) else attendee
+    # order_by(): the model's default ordering joins the (nullable) unit, which PostgreSQL will
+    # not lock; of=("self",): lock the attendee row only.
     a = (
-        Attendee.objects.select_for_update()
+        Attendee.objects.select_for_update(of=("self",))
         .filter(pk=pk, meeting_id=meeting.pk)
         .select_related("user")
+        .order_by()
         .first()
     )
     if a is None:
