@@ -177,8 +177,10 @@ def mjr_duration(path: Path) -> float:
 
 
 def find_sites(source_dir: Path) -> list[Site]:
-    """The publishers in ``source_dir``, each with its streams (codec and start from the header)."""
-    sites: dict[tuple[str, int], Site] = {}
+    """The publishers in ``source_dir``, each with its streams (codec and start from the header).
+    The audio and video files of one publish carry slightly different timestamps in their names;
+    a feed that published again (a renegotiation) starts a new site when a kind repeats."""
+    by_feed: dict[str, list[Stream]] = {}
     for path in sorted(source_dir.glob("*.mjr")):
         m = MJR_RE.match(path.name)
         if not m or m["kind"] == "data" or path.stat().st_size <= 10:
@@ -191,9 +193,16 @@ def find_sites(source_dir: Path) -> list[Site]:
             continue
         stream.codec = str(header.get("c") or "").lower()
         stream.first_us = int(header.get("u") or header.get("s") or 0)
-        key = (stream.feed, stream.started)
-        sites.setdefault(key, Site(feed=stream.feed, started=stream.started)).streams.append(stream)
-    return [s for _k, s in sorted(sites.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+        by_feed.setdefault(stream.feed, []).append(stream)
+    sites: list[Site] = []
+    for feed, streams in by_feed.items():
+        current: Site | None = None
+        for stream in sorted(streams, key=lambda s: (s.started, s.kind)):
+            if current is None or any(s.kind == stream.kind for s in current.streams):
+                current = Site(feed=feed, started=stream.started)
+                sites.append(current)
+            current.streams.append(stream)
+    return sorted(sites, key=lambda s: (s.started, s.feed))
 
 
 # --- outside programs ---------------------------------------------------------------------------
@@ -203,8 +212,9 @@ class ToolError(Exception):
     pass
 
 
-def _run(argv: list[str], *, timeout: int = TOOL_TIMEOUT) -> str:
-    """Run ``argv`` (a fixed list, no shell); its output, or ToolError with the tail of stderr."""
+def _run(argv: list[str], *, timeout: int = TOOL_TIMEOUT, with_stderr: bool = True) -> str:
+    """Run ``argv`` (a fixed list, no shell); its output (stdout, then stderr unless
+    ``with_stderr`` is false), or ToolError with the tail of stderr."""
     try:
         proc = subprocess.run(  # noqa: S603 — fixed argv, no shell
             argv, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
@@ -216,11 +226,21 @@ def _run(argv: list[str], *, timeout: int = TOOL_TIMEOUT) -> str:
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-5:]
         raise ToolError(f"{argv[0]} exit {proc.returncode}: {' | '.join(tail)}")
-    return proc.stdout + proc.stderr
+    return proc.stdout + (proc.stderr if with_stderr else "")
+
+
+FRAMES_RE = re.compile(r"Counted (\d+) frame packets")
 
 
 def _pp_rec(src: Path, dest: Path) -> Path:
-    _run([JANUS_PP_REC, "-o", "-d", "3", str(src), str(dest)])
+    """janus-pp-rec ``src`` → ``dest``. It exits 0 even on a stream with no usable frame (it then
+    writes a file no player opens), so its report is checked too: frames counted, a key frame."""
+    report = _run([JANUS_PP_REC, "-o", "-d", "4", str(src), str(dest)])
+    frames = [int(n) for n in FRAMES_RE.findall(report)]
+    if not frames or max(frames) == 0:
+        raise ToolError(f"janus-pp-rec found no media in {src.name}")
+    if "No key frame" in report:
+        raise ToolError(f"janus-pp-rec found no key frame in {src.name}")
     if not dest.exists() or dest.stat().st_size == 0:
         raise ToolError(f"janus-pp-rec wrote nothing for {src.name}")
     return dest
@@ -242,6 +262,7 @@ def _probe_duration(path: Path) -> float | None:
                 str(path),
             ],
             timeout=60,
+            with_stderr=False,
         )
         return float(out.strip().splitlines()[0])
     except (ToolError, ValueError, IndexError):
