@@ -2,7 +2,7 @@
 them all on Ctrl-C; when one child dies it stops the others and exits non-zero.
 
 Runs real processes against a temporary SQLite database; every wait is bounded so the module
-finishes well within 40 s per test."""
+finishes within DEADLINE per test (generous: several test runs may share a 2-core machine)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-DEADLINE = 40.0
+DEADLINE = 90.0
+REPORT = 45.0  # run_platform has started its children and printed their pids
+HEALTHY = 75.0  # web, worker and scheduler all report healthy
+VIDEO_START = 90.0  # five Django processes start at once; Janus answers once run_janus has exec-ed it
+STOP_WAIT = 30.0
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -104,9 +108,9 @@ def test_platform_becomes_healthy_and_stops_on_ctrl_c(platform_env: dict[str, st
     port = _free_port()
     proc, lines = _start(platform_env, port)
     try:
-        pids = _child_pids(lines, start + 15)
+        pids = _child_pids(lines, start + REPORT)
         body: dict[str, object] = {}
-        while time.monotonic() < start + 30:
+        while time.monotonic() < start + HEALTHY:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                     body = json.load(r)
@@ -118,7 +122,7 @@ def test_platform_becomes_healthy_and_stops_on_ctrl_c(platform_env: dict[str, st
             time.sleep(0.3)
         assert body.get("status") == "ok", (body, "".join(lines))
         assert any(f"http://localhost:{port}/" in line for line in lines)
-        assert any("视频会议：未配置" in line for line in lines), "".join(lines)
+        assert any(line.startswith("视频会议：") and "不可用" in line for line in lines), "".join(lines)
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=max(1.0, start + DEADLINE - time.monotonic())) == 0, "".join(lines)
@@ -138,7 +142,7 @@ def test_platform_stops_everything_when_one_child_dies(platform_env: dict[str, s
         port = int(blocker.getsockname()[1])
         proc, lines = _start(platform_env, port)
         try:
-            pids = _child_pids(lines, start + 15)
+            pids = _child_pids(lines, start + REPORT)
             code = proc.wait(timeout=max(1.0, start + DEADLINE - time.monotonic()))
             assert code != 0
             assert "web 进程意外退出" in "".join(lines)
@@ -170,7 +174,7 @@ def test_platform_starts_and_stops_janus_and_turn(platform_env: dict[str, str]) 
     try:
         pids: dict[str, int] = {}
         want = {"web", "worker", "scheduler", "janus"} | ({"turn"} if with_turn else set())
-        while time.monotonic() < start + 20 and set(pids) != want:
+        while time.monotonic() < start + REPORT and set(pids) != want:
             for line in lines:
                 found = dict(re.findall(r"(web|worker|scheduler|janus|turn) pid (\d+)", line))
                 if set(found) == want:
@@ -179,19 +183,19 @@ def test_platform_starts_and_stops_janus_and_turn(platform_env: dict[str, str]) 
         assert set(pids) == want, "".join(lines)
         assert any(f"视频会议：已启动 Janus {janus_url}" in line for line in lines)
         info = None
-        while time.monotonic() < start + 30 and info is None:
+        while time.monotonic() < start + VIDEO_START and info is None:
             assert proc.poll() is None, "".join(lines)
             info = _info(janus_url)
             time.sleep(0.2)
         assert info, "".join(lines)
         if with_turn:
             log = Path(env["TONGBAN_VAR_DIR"]) / "turn" / "turnserver.log"
-            while time.monotonic() < start + 30 and "turn server id=0 created" not in _read(log):
+            while time.monotonic() < start + VIDEO_START and "turn server id=0 created" not in _read(log):
                 time.sleep(0.2)
             assert f"listening-port={turn_port}" in _read(log.parent / "turnserver.conf")
             assert "turn server id=0 created" in _read(log)
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=max(1.0, start + DEADLINE - time.monotonic())) == 0, "".join(lines)
+        assert proc.wait(timeout=STOP_WAIT) == 0, "".join(lines)
         for name, pid in pids.items():
             assert not _group_alive(pid), f"{name} (pid {pid}) still running"
         assert _info(janus_url) is None

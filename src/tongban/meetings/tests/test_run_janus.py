@@ -126,7 +126,13 @@ def test_platform_video_children_and_status_lines(settings: Any, monkeypatch: py
         "使用 Janus https://video.example.gov.cn/janus" in x for x in lines
     )
     settings.TONGBAN_JANUS_URL = ""
-    assert run_platform.video_children()[0] == {}
+    children, lines = run_platform.video_children()
+    assert children == {} and lines[0] == "视频会议：未配置 TONGBAN_JANUS_URL，视频会议不可用"
+    monkeypatch.setattr(run_platform.shutil, "which", lambda name: None)  # make demo without Janus
+    assert run_platform.video_children() == (
+        {},
+        ["视频会议：未安装 Janus（apt-get install janus），视频会议不可用"],
+    )
 
 
 # --- real processes ---------------------------------------------------------------------------------

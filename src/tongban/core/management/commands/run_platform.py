@@ -30,7 +30,9 @@ def video_children() -> tuple[dict[str, list[str]], list[str]]:
     children: dict[str, list[str]] = {}
     lines: list[str] = []
     url = settings.TONGBAN_JANUS_URL
-    if not url:
+    if not url and not shutil.which("janus"):
+        lines.append("视频会议：未安装 Janus（apt-get install janus），视频会议不可用")
+    elif not url:
         lines.append("视频会议：未配置 TONGBAN_JANUS_URL，视频会议不可用")
     elif (urlsplit(url).hostname or "") not in LOCAL_HOSTS:
         lines.append(f"视频会议：使用 Janus {url}")
