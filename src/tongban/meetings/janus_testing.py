@@ -193,6 +193,14 @@ def _netns() -> Iterator[tuple[str, int]]:
         _delete_netns(name, index)
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the test process dies (a killed pytest leaves no Janus)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     deadline = time.monotonic() + START_TIMEOUT
@@ -269,7 +277,11 @@ def running_janus(*, media: bool = True, workdir: Path | None = None) -> Iterato
                 *argv,
             ]  # `ip netns exec` execs: the pid is Janus's
         proc = subprocess.Popen(  # noqa: S603 — fixed argv
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # Janus dies with the test process
         )
         stack.callback(_stop, proc)
         url = f"http://{host}:{http_port}/janus"
