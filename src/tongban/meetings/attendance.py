@@ -200,7 +200,11 @@ def _walk_in_invitation(meeting: Meeting, user: Any) -> Invitation:
     )
     if not posts:
         raise PermissionDenied("meetings.not_invited", _("您不在本次会议的参会名单中，请联系会务人员。"))
-    inv = Invitation.objects.select_for_update().get(meeting=meeting, unit_id=posts[0])
+    inv = (
+        Invitation.objects.select_for_update(of=("self",))
+        .order_by("pk")
+        .get(meeting=meeting, unit_id=posts[0])
+    )
     taken = Attendee.objects.filter(meeting=meeting, invitation=inv).exclude(reply=Reply.LEAVE).count()
     if taken >= inv.seats:
         raise PermissionDenied(
@@ -237,7 +241,12 @@ def sign_in_qr(*, meeting: Meeting, user: Any, token: str) -> SignInResult:
     now = timezone.now()
     check_qr(meeting=meeting, user=user, token=token, now=now)
     with transaction.atomic():
-        attendee = Attendee.objects.select_for_update().filter(meeting=meeting, user=user).first()
+        attendee = (
+            Attendee.objects.select_for_update(of=("self",))
+            .filter(meeting=meeting, user=user)
+            .order_by("pk")
+            .first()
+        )
         if attendee is not None and attendee.signed_in_at is not None:
             return _result(meeting, attendee, already=True)
         if attendee is None:
@@ -262,7 +271,12 @@ def sign_in_qr(*, meeting: Meeting, user: Any, token: str) -> SignInResult:
 
 
 def _own_attendee(meeting: Meeting, attendee: Attendee) -> Attendee:
-    locked = Attendee.objects.select_for_update().filter(pk=attendee.pk, meeting=meeting).first()
+    locked = (
+        Attendee.objects.select_for_update(of=("self",))
+        .filter(pk=attendee.pk, meeting=meeting)
+        .order_by("pk")
+        .first()
+    )
     if locked is None:
         raise NotFound("meetings.attendee_not_found", _("参会人员不存在。"))
     if locked.role == AttendeeRole.TERMINAL:
