@@ -152,7 +152,9 @@ def publish_week(county: County, week_start: date, actor: Any) -> SchedulePublic
         page.body = body
         page.summary = summary[:300]
         page.publish_date = now
-    page.save_revision(user=actor, log_action=True).publish(user=actor)
+    # The schedule clerk is authorised by the schedules' rule (require_publish above), not by a
+    # Wagtail page permission on the 县领导 column: the publication is the platform's own action.
+    page.save_revision(user=actor, log_action=True).publish(user=actor, skip_permission_checks=True)
     pub.portal_page_id = page.pk
     pub.save()
     audit.record(
