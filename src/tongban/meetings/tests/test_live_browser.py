@@ -41,6 +41,7 @@ class Sites:
         ctx.grant_permissions(["camera", "microphone"], origin=self.base)
         page = ctx.new_page()
         page.set_default_timeout(15_000)
+        page.set_default_navigation_timeout(30_000)  # the first page of a busy test machine
         self.contexts.append(ctx)
         self.pages.append(page)
         page.goto(f"{self.base}/account/login/")
@@ -173,5 +174,7 @@ def test_two_sites_see_each_other_and_the_chair_mutes(sites: Sites, janus_media:
     row.locator('button[data-action="remove"]').click()
     participant.locator("#live-notice", has_text="移出").wait_for(timeout=10_000)
     assert participant.evaluate("() => window.tbLive.phase") == "removed"
+    # (Janus kicks the feed before the platform's transaction commits: wait for the chair's list)
+    row.locator(".badge", has_text="已移出").wait_for(timeout=10_000)
     head.refresh_from_db()
     assert head.removed is True
