@@ -4,10 +4,32 @@ configured: TONGBAN_JANUS_URL)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+def _terminal(user: Any) -> bool:
+    from tongban.meetings.views_video import is_venue_terminal
+
+    return bool(user.is_authenticated) and is_venue_terminal(user)
+
 
 def ready() -> None:
-    from tongban.core import health, schedule
+    from tongban.core import health, nav, schedule
     from tongban.meetings import tasks_video, video
+
+    nav.register(
+        nav.NavItem(
+            "meetings_terminal",
+            _("会场大屏"),
+            "meetings_video:terminal",
+            icon="bi-display",
+            section=_("会议"),
+            order=402,
+            visible=_terminal,
+        )
+    )
 
     schedule.register("meetings.video_rooms", tasks_video.rooms_tick, seconds=60)
     health.register("janus", video.janus_health)
