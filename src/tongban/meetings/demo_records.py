@@ -1,6 +1,6 @@
 """Demo data of the records part (order 430, after the meetings of ``demo_scheduling``): the 纪要
-of the demo's most recent past meeting, drafted from its agenda by its organiser (status 起草中,
-so the demo can continue with "转公文办理"). No recordings: a recording only comes from a real
+of the demo's ended meeting (else the latest past one), drafted from its agenda by its organiser
+(status 起草中, so the demo can continue with "转公文办理"). No recordings: a recording only comes from a real
 Janus room (start Janus with ``make demo``, record in the meeting room, stop — the conversion task
 makes the files). Idempotent: a county that has any minutes is left alone."""
 
@@ -22,13 +22,16 @@ def seed(ctx: DemoContext) -> str:
         return "会议纪要：没有演示县"
     if Minutes.objects.filter(meeting__county=county).exists():
         return "会议纪要：演示纪要已存在"
-    meeting = (
+    past = (
         Meeting.objects.filter(county=county, ends_at__lt=timezone.now())
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.DRAFT])
         .filter(pk__in=AgendaItem.objects.values("meeting_id"))
         .select_related("organiser", "host_unit", "chair")
-        .order_by("-ends_at", "-id")
-        .first()
+    )
+    # the demo's ended meeting (with sign-ins) first; otherwise the latest one that has passed
+    meeting = (
+        past.filter(status=MeetingStatus.ENDED).order_by("-ends_at", "-id").first()
+        or past.order_by("-ends_at", "-id").first()
     )
     if meeting is None:
         return "会议纪要：没有已召开的演示会议（录像须由 Janus 实际录制，不造假数据）"

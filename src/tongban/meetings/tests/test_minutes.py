@@ -384,3 +384,23 @@ def test_demo_is_idempotent(w: MeetingsWorld, meeting: Any, monkeypatch: pytest.
     assert m.meeting == meeting and "一、传达上级会议精神" in m.body_html
     assert "已存在" in demo_records.seed(DemoContext(usernames=[]))
     assert Minutes.objects.count() == 1
+
+
+def test_demo_on_the_scheduling_demo(settings: Any, tmp_path: Any) -> None:
+    """With the real demo county and the scheduling demo: the ended meeting gets a drafted 纪要
+    listing who signed in; a second run creates nothing."""
+    from tongban.core.demo import DemoContext
+    from tongban.meetings import demo_records, demo_scheduling
+    from tongban.orgs import demo
+    from tongban.orgs.services import seed_apply
+
+    settings.TONGBAN_SMS_FILE = tmp_path / "sms.log"
+    seed_apply(plan=demo.build_plan(staff=600))
+    demo_scheduling.seed(DemoContext(usernames=[]))
+    assert "已按议程起草" in demo_records.seed(DemoContext(usernames=[]))
+    m = Minutes.objects.get()
+    assert m.meeting.status == "ended" and m.status == MinutesStatus.DRAFT
+    assert m.drafted_by.username == "huiwu"
+    assert "一、一季度主要经济指标分析" in m.body_html and "<strong>出席：</strong>" in m.body_html
+    assert "已存在" in demo_records.seed(DemoContext(usernames=[]))
+    assert Minutes.objects.count() == 1
