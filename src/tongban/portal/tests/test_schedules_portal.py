@@ -184,3 +184,32 @@ def test_a_week_published_in_advance_waits_for_its_monday(
     cache.invalidate("test: a new week")
     html = client.get(head.url).content.decode()
     assert "本周活动" in html and "下周一的调研" in html
+
+
+def test_demo_seed_is_idempotent_and_publishes_this_week(client: Client) -> None:
+    from tongban.core.demo import DemoContext
+    from tongban.identity.models import User
+    from tongban.meetings import demo_schedules
+    from tongban.meetings.models import LeaderSecretary
+    from tongban.orgs import demo as orgs_demo
+    from tongban.orgs.models import Post, RoleGrant
+
+    w = build_world(code=orgs_demo.COUNTY_CODE)
+    home = ensure_site(w.county)
+    mishu = User.objects.create_user(username="mishu", password="x", full_name="秘书甲")
+    richeng = User.objects.create_user(username="richeng", password="x", full_name="日程乙")
+    for u in (mishu, richeng):
+        Post.objects.create(county=w.county, user=u, unit=w.units["zfb"], title="科员")
+    RoleGrant.objects.create(county=w.county, user=richeng, unit=w.units["zfb"], role="schedule_clerk")
+    ctx = DemoContext(usernames=[])
+    summary = demo_schedules.seed(ctx)
+    assert "本周已发布到门户网站" in summary, summary
+    assert LeaderSecretary.objects.filter(leader=w.users["county_head"], secretary=mishu).exists()
+    count = ScheduleEntry.objects.count()
+    assert count > 10
+    assert ScheduleEntry.objects.filter(visibility="public").exists()
+    pub = SchedulePublication.objects.get()
+    assert pub.week_start == WEEK and ArticlePage.objects.child_of(column(home)).count() == 1
+    again = demo_schedules.seed(ctx)
+    assert "新增日程 0 项、领导秘书 0 名" in again and "发布" not in again
+    assert ScheduleEntry.objects.count() == count and SchedulePublication.objects.count() == 1
