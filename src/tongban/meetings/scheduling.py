@@ -500,7 +500,10 @@ def _sync_attendees(meeting: Meeting, inp: MeetingInput) -> list[Attendee]:
         desired[u.pk] = {"role": AttendeeRole.PRESENTER, "venue": main, "unit_id": units.get(u.pk)}
     desired[inp.chair.pk] = {"role": AttendeeRole.CHAIR, "venue": main, "unit_id": units.get(inp.chair.pk)}
     added: list[Attendee] = []
-    existing = {a.user_id: a for a in Attendee.objects.select_for_update().filter(meeting=meeting)}
+    existing = {
+        a.user_id: a
+        for a in Attendee.objects.select_for_update(of=("self",)).filter(meeting=meeting).order_by("id")
+    }
     for uid, a in existing.items():
         want = desired.get(uid)
         if a.invitation_id is not None:
@@ -544,7 +547,10 @@ def _sync_invitations(meeting: Meeting, inp: MeetingInput) -> list[Invitation]:
     """Returns the invitations added."""
     want = {u.pk: seats for u, seats in inp.invitations}
     added: list[Invitation] = []
-    current = {i.unit_id: i for i in Invitation.objects.select_for_update().filter(meeting=meeting)}
+    current = {
+        i.unit_id: i
+        for i in Invitation.objects.select_for_update(of=("self",)).filter(meeting=meeting).order_by("id")
+    }
     for unit_id, inv in current.items():
         if unit_id not in want:
             if inv.attendees.filter(signed_in_at__isnull=False).exists():
@@ -1003,7 +1009,7 @@ def invitation_confirm(
         raise _err("note_too_long", _("回执说明不能超过 200 个字。"), "note")
     with transaction.atomic():
         meeting = _lock(invitation.meeting)
-        inv = Invitation.objects.select_for_update().select_related("unit").get(pk=invitation.pk)
+        inv = Invitation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=invitation.pk)
         if meeting.status != MeetingStatus.NOTIFIED or meeting.starts_at <= timezone.now():
             raise _err("confirm_closed", _("会议未通知、已开始或已取消，不能填报回执。"))
         staff = {u.pk: u for u in unit_staff(inv.unit)}
@@ -1047,7 +1053,10 @@ def invitation_confirm(
                 % {"seats": inv.seats, "n": attending},
                 "people",
             )
-        existing = {a.user_id: a for a in Attendee.objects.select_for_update().filter(meeting=meeting)}
+        existing = {
+            a.user_id: a
+            for a in Attendee.objects.select_for_update(of=("self",)).filter(meeting=meeting).order_by("id")
+        }
         for uid in rows:
             a = existing.get(uid)
             if a is not None and a.invitation_id != inv.pk:
@@ -1235,7 +1244,7 @@ def venue_save(
         if venue is None:
             venue = Venue(county_id=unit.county_id)
         else:
-            venue = Venue.objects.select_for_update().get(pk=venue.pk)
+            venue = Venue.objects.select_for_update(of=("self",)).get(pk=venue.pk)
             old = {
                 "name": venue.name,
                 "unit": venue.unit_id,
