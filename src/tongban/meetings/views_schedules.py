@@ -62,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     week = sel.parse_week(request.GET.get("week"))
     mine = any(ldr.pk == user.pk for ldr in leaders)
     served = [ldr for ldr in leaders if sel.can_keep(user, ldr.user)]
-    if mine and len(served) == 1:
+    if mine and len(served) == 1 and not request.GET.get("all"):
         return redirect(_week_url("schedules:leader", week, user_id=user.pk))
     weeks = [
         (ldr, sel.week_of(ldr.user, week, visibilities=sel.visibilities_for(user, ldr.user)))
@@ -80,6 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "this_week": sel.this_week(),
             "counties": sel.counties_for(user),
             "keeps": {ldr.pk for ldr in served},
+            "extra": "&all=1" if request.GET.get("all") else "",
         },
     )
 

@@ -60,6 +60,8 @@ def test_index(client: Client, w: MeetingsWorld) -> None:
     assert "李县长" in r.content.decode() and "王副县长" not in r.content.decode()
     r = as_user(client, w, "deputy").get(reverse("schedules:index") + Q)
     assert r.status_code == 302 and r["Location"] == leader_url(w, "deputy")
+    r = as_user(client, w, "deputy").get(reverse("schedules:index") + Q + "&all=1")
+    assert r.status_code == 200 and "李县长" in r.content.decode()  # 全部领导: the other leaders too
     for key in ("scj_staff", "outsider"):
         assert as_user(client, w, key).get(reverse("schedules:index")).status_code == 403
     client.logout()
