@@ -14,7 +14,13 @@ from tongban.core.errors import TongbanError
 from tongban.identity.models import User
 from tongban.meetings import schedules
 from tongban.meetings import schedules_selectors as sel
-from tongban.meetings.models import LeaderSecretary, ScheduleEntry, SchedulePublication, ScheduleVisibility
+from tongban.meetings.models import (
+    LeaderSecretary,
+    Meeting,
+    ScheduleEntry,
+    SchedulePublication,
+    ScheduleVisibility,
+)
 from tongban.orgs import demo as orgs_demo
 from tongban.orgs.models import County
 
@@ -54,6 +60,9 @@ def seed(context: DemoContext) -> str:
     if mishu is not None:
         _link, made = LeaderSecretary.objects.get_or_create(county=county, leader=head.user, secretary=mishu)
         secretaries += int(made)
+    # the demo's meetings (scheduling demo, order 400) are in the leaders' weeks (idempotent)
+    for meeting in Meeting.objects.filter(county=county, status__in=schedules.SYNCED_STATUSES):
+        schedules.sync_meeting(meeting)
     monday = sel.this_week()
     created = 0
     for n, ldr in enumerate(leaders):
