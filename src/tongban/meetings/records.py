@@ -66,11 +66,9 @@ EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 def may_view(user: Any, meeting: Meeting) -> bool:
     """Recordings and minutes are for the meeting's attendees (invitees), its chair and those who
     manage it — not for a unit's 文书 who only confirmed who goes, nor for anyone else."""
-    return (
-        access.is_invitee(user, meeting)
-        or access.can_manage(user, meeting)
-        or (access.can_control(user, meeting) and meeting.chair_id == getattr(user, "pk", None))
-    )
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return meeting.chair_id == user.pk or access.is_invitee(user, meeting) or access.can_manage(user, meeting)
 
 
 def require_view(user: Any, meeting: Meeting) -> None:
@@ -489,14 +487,6 @@ def _notify_organiser(recording: Recording, *, ok: bool) -> None:
         url=url,
         dedupe_key=f"recording:{recording.pk}:{'ready' if ok else 'failed'}",
     )
-
-
-def enqueue_conversion(recording: Recording) -> None:
-    """Queue the conversion after the surrounding transaction commits."""
-    from tongban.meetings.tasks_records import convert_recording
-
-    pk = recording.pk
-    transaction.on_commit(lambda: convert_recording.enqueue(pk))
 
 
 # --- deletion -----------------------------------------------------------------------------------

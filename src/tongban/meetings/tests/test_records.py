@@ -89,10 +89,18 @@ class RealRecording:
 
 
 @pytest.fixture(scope="session")
-def real_mjr(media_browser: Any, janus_media: Any, tmp_path_factory: pytest.TempPathFactory) -> RealRecording:
+def real_mjr(browser: Any, janus_media: Any, tmp_path_factory: pytest.TempPathFactory) -> RealRecording:
     """One Chromium page publishes fake camera + microphone for ~3 s into a room created with
-    ``record: true``; Janus writes the .mjr files, copied here to a directory of their own."""
-    from tongban.meetings.janus_testing import make_token, serve_test_page, videoroom_request
+    ``record: true``; Janus writes the .mjr files, copied here to a directory of their own.
+    The Chromium with fake media is launched from the session's Playwright (the root ``browser``
+    fixture's): two sync Playwright instances cannot live in one test process."""
+    from tongban.conftest import CHROMIUM
+    from tongban.meetings.janus_testing import (
+        CHROMIUM_MEDIA_ARGS,
+        make_token,
+        serve_test_page,
+        videoroom_request,
+    )
 
     inst = janus_media
     rec_dir = tmp_path_factory.mktemp("janus-rec-raw")
@@ -116,6 +124,9 @@ def real_mjr(media_browser: Any, janus_media: Any, tmp_path_factory: pytest.Temp
     with serve_test_page() as base:
         query = {"server": inst.public_url, "room": room, "name": "1|录像测试", "sub": "0"}
         query["token"] = make_token(inst.token_secret)
+        media_browser = browser.browser_type.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_MEDIA_ARGS
+        )
         context = media_browser.new_context()
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -133,6 +144,7 @@ def real_mjr(media_browser: Any, janus_media: Any, tmp_path_factory: pytest.Temp
             page.evaluate("window.tb.close()")
         finally:
             context.close()
+            media_browser.close()
     videoroom_request(inst, {"request": "destroy", "room": room, "admin_key": inst.room_admin_key})
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and len(list(rec_dir.glob("*.mjr"))) < 2:
