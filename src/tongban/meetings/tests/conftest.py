@@ -62,17 +62,13 @@ def use_janus(settings: Any, inst: JanusInstance) -> None:
 
 
 @pytest.fixture(scope="session")
-def media_browser() -> Iterator[Any]:
+def media_browser(browser: Any) -> Iterator[Any]:
     """A headless Chromium with a fake camera and microphone (give each page its own context:
-    janus.js long-polls, and Chromium allows 6 connections per host per context)."""
-    if not os.path.exists(CHROMIUM):
-        message = f"browser tests need Chromium at {CHROMIUM}: run `apt-get install chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    janus.js long-polls, and Chromium allows 6 connections per host per context).
 
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_MEDIA_ARGS)
-        yield b
-        b.close()
+    Launched from the session's Playwright (the root ``browser`` fixture's): a second sync
+    Playwright in the same process fails every later browser test ("Sync API inside the asyncio
+    loop")."""
+    b = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_MEDIA_ARGS)
+    yield b
+    b.close()
