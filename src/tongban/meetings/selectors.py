@@ -259,3 +259,83 @@ def venues_managed_by(user: Any) -> QuerySet[Venue]:
     return Venue.objects.filter(unit_id__in=access.organiser_unit_ids(user)).select_related(
         "unit", "terminal"
     )
+
+
+# --- navigation (every page): one query per request --------------------------------------------
+@dataclass
+class NavFacts:
+    organiser: bool
+    schedules: bool
+    terminal: bool
+    badge: int
+
+
+def nav_facts(user: Any) -> NavFacts:
+    """What the 会议 navigation needs about ``user`` — organiser?, sees 领导日程?, a venue terminal?,
+    the badge (units' 回执 still owed + today's meetings) — in one query, kept on the user object for
+    the rest of the request (the shell renders the navigation on every page)."""
+    cached = getattr(user, "_tb_meetings_nav", None)
+    if isinstance(cached, NavFacts):
+        return cached
+    if not (getattr(user, "is_authenticated", False) and user.pk and user.is_active):
+        return NavFacts(False, False, False, 0)
+    from django.db.models import Exists, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from tongban.meetings.models import LeaderSecretary, Venue
+
+    now = timezone.now()
+    _start, end = _today_bounds(now)
+    grants = RoleGrant.objects.filter(user=OuterRef("pk"), unit__is_active=True)
+    confirmer_units = RoleGrant.objects.filter(
+        user=OuterRef(OuterRef("pk")), role__in=access.CONFIRMER_ROLES, unit__is_active=True
+    ).values("unit_id")
+    owed = (
+        Invitation.objects.filter(
+            unit_id__in=confirmer_units,
+            status=ConfirmStatus.PENDING,
+            meeting__status=MeetingStatus.NOTIFIED,
+            meeting__starts_at__gt=now,
+        )
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    today = (
+        Meeting.objects.filter(starts_at__lt=end, ends_at__gt=now)
+        .filter(status__in=(MeetingStatus.NOTIFIED, MeetingStatus.LIVE))
+        .filter(Q(attendees__user=OuterRef("pk")) | Q(organiser=OuterRef("pk")))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("id", distinct=True))
+        .values("n")
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            is_organiser=Exists(grants.filter(role=BusinessRole.MEETING_ORGANISER)),
+            is_leader_or_clerk=Exists(
+                grants.filter(role__in=(BusinessRole.COUNTY_LEADER, BusinessRole.SCHEDULE_CLERK))
+            ),
+            is_secretary=Exists(LeaderSecretary.objects.filter(secretary=OuterRef("pk"))),
+            is_terminal=Exists(grants.filter(role=BusinessRole.VENUE_TERMINAL))
+            | Exists(Venue.objects.filter(terminal=OuterRef("pk"), is_active=True)),
+            owed=Coalesce(Subquery(owed, output_field=IntegerField()), 0),
+            today=Coalesce(Subquery(today, output_field=IntegerField()), 0),
+        )
+        .values("is_organiser", "is_leader_or_clerk", "is_secretary", "is_terminal", "owed", "today")
+        .first()
+    )
+    if row is None:
+        return NavFacts(False, False, False, 0)
+    facts = NavFacts(
+        organiser=bool(row["is_organiser"]),
+        schedules=bool(row["is_leader_or_clerk"] or row["is_secretary"]),
+        terminal=bool(row["is_terminal"]),
+        badge=int(row["owed"] or 0) + int(row["today"] or 0),
+    )
+    user._tb_meetings_nav = facts
+    return facts

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _visible(user: Any) -> bool:
-    from tongban.meetings import schedules_selectors as sel
+    from tongban.meetings import selectors
 
-    return bool(user.is_authenticated) and sel.uses_schedules(user)
+    return bool(user.is_authenticated) and selectors.nav_facts(user).schedules
 
 
 def ready() -> None:

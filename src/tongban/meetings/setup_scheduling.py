@@ -18,13 +18,13 @@ def _staff(user: Any) -> bool:
 def _organiser(user: Any) -> bool:
     from tongban.meetings import selectors
 
-    return bool(user.is_authenticated) and selectors.is_organiser(user)
+    return bool(user.is_authenticated) and selectors.nav_facts(user).organiser
 
 
 def _badge(user: Any) -> int:
     from tongban.meetings import selectors
 
-    return selectors.nav_badge(user)
+    return selectors.nav_facts(user).badge
 
 
 def ready() -> None:

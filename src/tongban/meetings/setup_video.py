@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _terminal(user: Any) -> bool:
-    from tongban.meetings.views_video import is_venue_terminal
+    from tongban.meetings import selectors
 
-    return bool(user.is_authenticated) and is_venue_terminal(user)
+    return bool(user.is_authenticated) and selectors.nav_facts(user).terminal
 
 
 def ready() -> None:

@@ -94,13 +94,13 @@ def real_mjr(browser: Any, janus_media: Any, tmp_path_factory: pytest.TempPathFa
     ``record: true``; Janus writes the .mjr files, copied here to a directory of their own.
     The Chromium with fake media is launched from the session's Playwright (the root ``browser``
     fixture's): two sync Playwright instances cannot live in one test process."""
-    from tongban.conftest import CHROMIUM
     from tongban.meetings.janus_testing import (
         CHROMIUM_MEDIA_ARGS,
         make_token,
         serve_test_page,
         videoroom_request,
     )
+    from tongban.meetings.tests.conftest import CHROMIUM
 
     inst = janus_media
     rec_dir = tmp_path_factory.mktemp("janus-rec-raw")
