@@ -37,6 +37,17 @@ def _user(login: str) -> User | None:
     return User.objects.filter(username=login).first()
 
 
+def _screen_name(user: User | None, name: str) -> None:
+    """A terminal is a room's screen: it shows in the video grid under the room's name, not a person's
+    (the demo accounts ``hall1`` and ``chengguan`` come from the staff generator with a person's name)."""
+    if user is not None and user.full_name != name:
+        from tongban.identity.services import name_pinyin
+
+        user.full_name = name
+        user.pinyin, user.pinyin_initials = name_pinyin(name)
+        user.save(update_fields=["full_name", "pinyin", "pinyin_initials"])
+
+
 def _terminal(county: County, unit: Unit, login: str) -> User:
     from tongban.orgs.demo import DEMO_PASSWORD
 
@@ -45,6 +56,7 @@ def _terminal(county: County, unit: Unit, login: str) -> User:
         user = User.objects.create_user(
             username=login, password=DEMO_PASSWORD, full_name=f"{unit.short_name}视频会议室终端"
         )
+    _screen_name(user, f"{unit.short_name}视频会议室终端")
     if not Post.objects.filter(user=user, unit=unit).exists():
         Post.objects.create(county=county, user=user, unit=unit, title="会场终端", sort=9999)
     RoleGrant.objects.get_or_create(county=county, user=user, unit=unit, role=BusinessRole.VENUE_TERMINAL)
@@ -64,6 +76,7 @@ def _venues(county: County, units: dict[str, Unit]) -> tuple[dict[str, Venue], i
         if unit is None:
             continue
         terminal = _user(login) if login else None
+        _screen_name(terminal, f"{name}终端")
         v, created = Venue.objects.get_or_create(
             county=county,
             name=name,

@@ -436,7 +436,10 @@ def build_plan(*, staff: int = TOTAL_STAFF, seed: int = SEED) -> SeedPlan:
     duties: list[tuple[str, str, str]] = []
     for _label, login, admin_role, unit_short, office, title, role in DEMO_ACCOUNTS:
         key = {"县政府": "zf"}.get(unit_short, unit_short)
-        add_post(login, g.name(), g.mobile(), key, office, title, True)
+        name = g.name()  # drawn for every account, so that the generated staff stay the same
+        if role == "venue_terminal":  # a room's big screen is named after the room, not a person
+            name = _label.split("（", 1)[1].rstrip("）") + "终端"
+        add_post(login, name, g.mobile(), key, office, title, True)
         accounts[login] = (admin_role, DEMO_PASSWORD)
         if role:
             grants.append((login, code_of[key], role))
