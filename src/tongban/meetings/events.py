@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tongban.meetings.models import Attendee, Meeting, MeetingEvent
 
@@ -30,3 +31,42 @@ def record(
         at=timezone.now(),
         data=data,
     )
+
+
+LABELS: dict[str, Any] = {
+    "created": _("创建会议"),
+    "updated": _("修改会议"),
+    "notified": _("发送会议通知"),
+    "changed": _("发送会议变更通知"),
+    "cancelled": _("取消会议"),
+    "invitation_confirmed": _("参会单位回执"),
+    "reminder_sent": _("回执催报"),
+    "signed_in": _("签到"),
+    "signin_undone": _("撤销签到"),
+    "leave": _("请假"),
+    "room_opened": _("视频会议室开放"),
+    "room_closed": _("视频会议室关闭"),
+    "joined": _("进入视频会议"),
+    "left": _("离开视频会议"),
+    "audio_muted": _("主持人静音"),
+    "audio_unmuted": _("解除静音"),
+    "video_off": _("关闭画面"),
+    "video_on": _("恢复画面"),
+    "admitted": _("准入"),
+    "removed": _("移出会议"),
+    "main_set": _("设置主画面"),
+    "recording_started": _("开始录制"),
+    "recording_stopped": _("停止录制"),
+    "recording_ready": _("录像转换完成"),
+    "recording_failed": _("录像转换失败"),
+    "recording_deleted": _("删除录像"),
+    "minutes_drafted": _("起草纪要"),
+    "minutes_to_documents": _("纪要转公文办理"),
+    "minutes_signed": _("纪要签发"),
+}
+
+
+def label(kind: str) -> str:
+    """The Chinese (translatable) name of an event kind, or the kind itself if it has none."""
+    found = LABELS.get(kind)
+    return str(found) if found is not None else kind

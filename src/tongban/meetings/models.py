@@ -391,6 +391,12 @@ class MeetingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.kind}"
 
+    @property
+    def label(self) -> str:
+        from tongban.meetings.events import label
+
+        return label(self.kind)
+
 
 # --- recordings and minutes ---------------------------------------------------------------------
 

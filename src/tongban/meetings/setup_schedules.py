@@ -26,7 +26,7 @@ def ready() -> None:
             url_name="schedules:index",
             icon="bi-calendar-week",
             section=_("会议"),
-            order=410,
+            order=343,
             visible=_visible,
         )
     )

@@ -50,7 +50,7 @@ def ready() -> None:
             url_name="meetings:index",
             icon="bi-camera-video",
             section=SECTION,
-            order=400,
+            order=340,
             visible=_staff,
             badge=_badge,
         )
@@ -62,7 +62,7 @@ def ready() -> None:
             url_name="meetings:venues",
             icon="bi-building",
             section=SECTION,
-            order=401,
+            order=341,
             visible=_organiser,
         )
     )

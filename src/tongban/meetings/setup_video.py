@@ -26,7 +26,7 @@ def ready() -> None:
             "meetings_video:terminal",
             icon="bi-display",
             section=_("会议"),
-            order=402,
+            order=342,
             visible=_terminal,
         )
     )
