@@ -59,3 +59,18 @@ def test_registered_checks_appear_and_a_failing_one_degrades(client: Any, regist
 def test_register_needs_a_callable(registry: None) -> None:
     with pytest.raises(TypeError):
         health.register("x", "not callable")  # type: ignore[arg-type]
+
+
+def test_system_status_shows_the_checks(client: Any, registry: None) -> None:
+    from django.contrib.auth import get_user_model
+
+    health.register("janus", lambda: {"ok": False, "error": "JanusUnavailable"})
+    admin = get_user_model().objects.create_user(
+        username="sys", full_name="sys", password="x", admin_role="system"
+    )
+    client.force_login(admin)
+    body = client.get("/system/status/").content.decode()
+    assert "视频会议服务（Janus）" in body and "不可用" in body
+    health.register("janus", lambda: {"ok": True, "version": "1.1.2"})
+    body = client.get("/system/status/").content.decode()
+    assert "视频会议服务（Janus）" in body and "1.1.2" in body
