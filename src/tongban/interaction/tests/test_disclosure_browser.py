@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
+from playwright.sync_api import expect
 
 from tongban.core.clock import set_test_now
 from tongban.interaction.models import DisclosureRequest
@@ -83,7 +84,8 @@ def test_request_with_supplement_and_extension_reaches_its_answer(
         op.click("button[data-bs-target='#act-supplement_ask']")
         op.fill("[name='supplement_ask-text']", "请写明抽检批次")
         op.click("#do-supplement_ask")
-        assert op.locator("[data-clock=due_on]").inner_text() == "暂停计时"
+        # the form posts and the page reloads: wait for the new page's text, not the old one's
+        expect(op.locator("[data-clock=due_on]")).to_have_text("暂停计时")
 
         _at(2026, 10, 16)
         page.goto(f"{base}/portal/disclosure-requests/r/{code}/")
@@ -99,7 +101,7 @@ def test_request_with_supplement_and_extension_reaches_its_answer(
         op.fill("[name='extend-days']", "20")
         op.fill("[name='extend-reason']", "需要调取检验报告")
         op.click("#do-extend")
-        assert op.locator("[data-clock=due_on]").inner_text() == "2026-12-11"
+        expect(op.locator("[data-clock=due_on]")).to_have_text("2026-12-11")
 
         _at(2026, 12, 10)
         op.goto(detail)
