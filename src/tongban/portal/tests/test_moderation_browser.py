@@ -68,10 +68,11 @@ def test_editor_article_through_moderation_to_site_and_search(page: Any, live_se
     page.goto(f"{live_server.url}/cms/")
     assert TITLE in page.content()
     page.goto(f"{live_server.url}/cms/pages/{article.pk}/edit/")
-    page.evaluate(
-        "document.querySelector(\"button[data-workflow-action-name='approve']"
-        ':not([data-workflow-action-modal-url])").click()'
-    )
+    with page.expect_navigation():  # the approval posts and reloads; a goto during it is interrupted
+        page.evaluate(
+            "document.querySelector(\"button[data-workflow-action-name='approve']"
+            ':not([data-workflow-action-modal-url])").click()'
+        )
     _wait(lambda: ArticlePage.objects.get(pk=article.pk).live)
 
     # anonymous: on the site and in search
