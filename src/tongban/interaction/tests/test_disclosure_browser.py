@@ -85,7 +85,7 @@ def test_request_with_supplement_and_extension_reaches_its_answer(
         op.fill("[name='supplement_ask-text']", "请写明抽检批次")
         op.click("#do-supplement_ask")
         # the form posts and the page reloads: wait for the new page's text, not the old one's
-        expect(op.locator("[data-clock=due_on]")).to_have_text("暂停计时")
+        expect(op.locator("[data-clock=due_on]")).to_have_text("暂停计时", timeout=60_000)
 
         _at(2026, 10, 16)
         page.goto(f"{base}/portal/disclosure-requests/r/{code}/")
@@ -101,7 +101,7 @@ def test_request_with_supplement_and_extension_reaches_its_answer(
         op.fill("[name='extend-days']", "20")
         op.fill("[name='extend-reason']", "需要调取检验报告")
         op.click("#do-extend")
-        expect(op.locator("[data-clock=due_on]")).to_have_text("2026-12-11")
+        expect(op.locator("[data-clock=due_on]")).to_have_text("2026-12-11", timeout=60_000)
 
         _at(2026, 12, 10)
         op.goto(detail)
