@@ -80,6 +80,16 @@ def _wait_frames(page: Any, timeout: float = 20.0) -> int:
     raise AssertionError(f"no video frames decoded in {timeout}s (phase {phase!r}, notice {notice!r})")
 
 
+def _joined(meeting: Any, user: Any, timeout: float = 15.0) -> Attendee:
+    """The attendee row once the page has reported its feed (the report may be retried)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        a = Attendee.objects.get(meeting=meeting, user=user)
+        if a.janus_feed or time.monotonic() > deadline:
+            return a
+        time.sleep(0.25)
+
+
 def _post_ticket(page: Any, meeting_id: int) -> tuple[int, dict[str, Any]]:
     status, body = page.evaluate(
         """async (id) => {
@@ -116,8 +126,8 @@ def test_two_sites_see_each_other_and_the_chair_mutes(sites: Sites, janus_media:
     # each receives the other's video
     assert _wait_frames(chair) > 0
     assert _wait_frames(participant) > 0
-    head = Attendee.objects.get(meeting=m, user=w.users["scj_head"])
-    deputy = Attendee.objects.get(meeting=m, user=w.users["deputy"])
+    head = _joined(m, w.users["scj_head"])
+    deputy = _joined(m, w.users["deputy"])
     assert head.janus_feed and deputy.janus_feed and head.janus_mids.get("audio") is not None
     assert chair.evaluate("() => window.tbLive.subscribedFeeds()") == [head.janus_feed]
     # the sites are labelled: the participant's tile on the chair's page

@@ -72,6 +72,21 @@
     return data;
   }
 
+  // Reports of our own state (joined, left) are idempotent: a server error or a
+  // dropped connection is retried a few times before the page gives up.
+  async function apiRetry(method, url, body) {
+    const waits = [500, 1000, 2000];
+    for (let i = 0; ; i++) {
+      try {
+        return await api(method, url, body);
+      } catch (e) {
+        const retriable = !e.status || e.status >= 500;
+        if (!retriable || i >= waits.length) throw e;
+        await new Promise((res) => setTimeout(res, waits[i]));
+      }
+    }
+  }
+
   function setStatus(text) {
     const el = $('live-status');
     if (el) el.textContent = text || '';
@@ -411,7 +426,7 @@
   async function onPublished(streams) {
     live.published = true;
     try {
-      await api('POST', cfg.urls.joined, { feed: live.myFeed, mids: midsOf(streams) });
+      await apiRetry('POST', cfg.urls.joined, { feed: live.myFeed, mids: midsOf(streams) });
     } catch (e) {
       notice('warning', fmt(S.actionFailed, { error: e.message }));
     }
