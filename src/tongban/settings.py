@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "tongban.interaction",
     "tongban.meetings",
     "tongban.portal",
+    "tongban.stats",
+    "tongban.library",
+    "tongban.netmon",
+    "tongban.exchange",
     # Wagtail (the portal CMS) and what it needs
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",

@@ -35,6 +35,13 @@ urlpatterns = [
     path("meetings/", include("tongban.meetings.urls_video")),
     path("meetings/", include("tongban.meetings.urls_records")),
     path("schedules/", include("tongban.meetings.urls_schedules")),
+    # 考核统计 (usage assessment, dashboards, feedback), 共享资源库, 网络监测, 数据交换 (open API clients)
+    path("stats/", include("tongban.stats.urls_rollup")),
+    path("stats/", include("tongban.stats.urls_assess")),
+    path("stats/", include("tongban.stats.urls_dash")),
+    path("library/", include("tongban.library.urls")),
+    path("netmon/", include("tongban.netmon.urls")),
+    path("exchange/", include("tongban.exchange.urls")),
     # 门户网站: administration, the Wagtail editing interface, the public site
     path("portal-admin/desks/", include("tongban.portal.urls_desks")),
     path("portal-admin/health/", include("tongban.portal.urls_health")),

@@ -24,14 +24,20 @@ from tongban.api import (
     meetings_schedules,
     meetings_scheduling,
     meetings_video,
+    netmon,
     notify,
     portal,
+    stats_assess,
+    stats_dash,
+    stats_rollup,
     supervision_complaints,
 )
 from tongban.api import archive as archive_api
 from tongban.api import calendar as calendar_api
 from tongban.api import documents as documents_api
+from tongban.api import exchange as exchange_api
 from tongban.api import identity as identity_api
+from tongban.api import library as library_api
 from tongban.api import notices as notices_api
 from tongban.api import orgs as orgs_api
 from tongban.api import receiving as receiving_api
@@ -89,6 +95,13 @@ api.add_router("/meetings/", meetings_records.router)
 api.add_router("/schedules/", meetings_schedules.router)
 api.add_router("/portal/", portal.router)
 api.add_router("/public/portal/", portal.public_router)
+# Usage assessment and statistics, the shared resource library, site monitoring, data exchange.
+api.add_router("/stats/", stats_rollup.router)
+api.add_router("/stats/", stats_assess.router)
+api.add_router("/stats/", stats_dash.router)
+api.add_router("/library/", library_api.router)
+api.add_router("/netmon/", netmon.router)
+api.add_router("/exchange/", exchange_api.router)
 
 
 @api.exception_handler(TongbanError)

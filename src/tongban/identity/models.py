@@ -144,6 +144,11 @@ class ApiToken(models.Model):
     name = models.CharField(_("用途"), max_length=64, blank=True)
     prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Scopes of an integration client, e.g. ["approvals:read", "interaction:read"]: read-only and per
+    # module (tongban.exchange.scopes). An empty list is a full token acting with its account's rights.
+    scopes = models.JSONField(_("授权范围"), default=list, blank=True)
+    # Requests per minute (0: the default TONGBAN_API_RATE_PER_MINUTE).
+    rate_per_minute = models.PositiveIntegerField(_("每分钟请求上限"), default=0)
     created_by = models.ForeignKey(
         "identity.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -288,6 +288,9 @@ DEMO_ACCOUNTS = [
     ("会场终端（县政府第一会议室）", "hall1", "", "政府办", "", "会场终端", "venue_terminal"),
     ("会场终端（城关镇视频会议室）", "chengguan", "", "城关镇", "", "会场终端", "venue_terminal"),
     ("乡镇文书（城关镇）", "cgclerk", "", "城关镇", "", "文书", "clerk"),
+    ("考核管理员（信息化办）", "kaohe", "", "信息化中心", "", "科员", "assessment_admin"),
+    ("网络管理员", "wangguan", "", "信息化中心", "", "网络管理员", "network_admin"),
+    ("资源管理员（统计局）", "ziyuan", "", "统计局", "", "科员", "resource_admin"),
 ]
 
 

@@ -173,6 +173,9 @@ class BusinessRole(models.TextChoices):
     MEETING_ORGANISER = "meeting_organiser", _("会务管理员")
     SCHEDULE_CLERK = "schedule_clerk", _("领导日程管理员")
     VENUE_TERMINAL = "venue_terminal", _("会场终端")
+    ASSESSMENT_ADMIN = "assessment_admin", _("考核管理员")
+    NETWORK_ADMIN = "network_admin", _("网络管理员")
+    RESOURCE_ADMIN = "resource_admin", _("资源管理员")
 
 
 class RoleGrant(models.Model):

@@ -1,0 +1,7 @@
+"""/api/v1/ endpoints of stats_dash."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["考核统计"])

@@ -1,0 +1,7 @@
+"""Wiring of library: nav entries, notify events, scheduled jobs, demo data."""
+
+from __future__ import annotations
+
+
+def ready() -> None:
+    pass
