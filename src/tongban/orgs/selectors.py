@@ -70,6 +70,20 @@ def user_has_role(user: Any, role: str, unit: Unit | None = None) -> bool:
     return qs.exists()
 
 
+def role_pairs(user: Any) -> frozenset[tuple[str, int]]:
+    """(role, unit id) of the user's grants in active units, read once per request: memoised on the
+    user object, so navigation entries of several domains share one query."""
+    if user is None or not getattr(user, "pk", None) or not getattr(user, "is_active", False):
+        return frozenset()
+    cached = getattr(user, "_orgs_role_pairs", None)
+    if cached is None:
+        cached = frozenset(
+            RoleGrant.objects.filter(user=user, unit__is_active=True).values_list("role", "unit_id")
+        )
+        user._orgs_role_pairs = cached
+    return cached
+
+
 def roles_of(user: Any) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(user=user).select_related("unit").order_by("unit__sort", "role")
 

@@ -18,20 +18,17 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.errors import NotFound, PermissionDenied
-from tongban.orgs.models import BusinessRole, LeaderDuty, RoleGrant, Unit
+from tongban.orgs.models import BusinessRole, LeaderDuty, Unit
+from tongban.orgs.selectors import role_pairs
 
 
 def _staff(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False) and user.pk)
 
 
-def _roles(user: Any) -> list[tuple[str, int]]:
-    """(role, unit id) of the user's grants, memoised on the user object for the request."""
-    cached = getattr(user, "_stats_roles", None)
-    if cached is None:
-        cached = list(RoleGrant.objects.filter(user=user).values_list("role", "unit_id"))
-        user._stats_roles = cached
-    return cached
+def _roles(user: Any) -> frozenset[tuple[str, int]]:
+    """(role, unit id) of the user's grants, one query per request (shared with other domains' nav)."""
+    return role_pairs(user)
 
 
 def is_assessment_admin(user: Any) -> bool:
