@@ -71,9 +71,13 @@ def visible_unit_ids(user: Any) -> set[int] | None:
 
 
 def can_view_stats(user: Any) -> bool:
-    """Whether the user sees the 考核统计 pages at all."""
-    ids = visible_unit_ids(user)
-    return ids is None or bool(ids)
+    """Whether the user sees the 考核统计 pages at all (roles only: used by the navigation, it costs
+    no query beyond the request's one read of the grants)."""
+    if can_view_county(user):
+        return True
+    return _staff(user) and any(
+        r in (BusinessRole.UNIT_LEADER, BusinessRole.OFFICE_HEAD) for r, _u in _roles(user)
+    )
 
 
 def can_view_unit(user: Any, unit: Unit | int) -> bool:
