@@ -576,3 +576,120 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- scoped integration tokens (data exchange) -----------------------------------------------
+
+MAX_TOKEN_RATE = 100_000
+
+
+def api_token_lookup(raw: str) -> ApiToken | None:
+    """The live token (with its active user) of ``raw``, or None; like :func:`api_token_authenticate`
+    but returns the token row so callers can read its scopes and rate."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def clean_scopes(scopes: list[str]) -> list[str]:
+    """Sorted, de-duplicated scope names; unknown ones are refused (see identity.api_auth)."""
+    from tongban.identity import api_auth
+
+    known = set(api_auth.known_scopes())
+    cleaned = sorted({s.strip() for s in scopes if s.strip()})
+    unknown = [s for s in cleaned if s not in known]
+    if unknown:
+        raise TongbanError(
+            "identity.scope_unknown",
+            _("未知的授权范围：%(scopes)s") % {"scopes": "、".join(unknown)},
+            field="scopes",
+        )
+    return cleaned
+
+
+def api_token_issue(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    scopes: list[str],
+    rate_per_minute: int = 0,
+    request: HttpRequest | None = None,
+) -> tuple[ApiToken, str]:
+    """Issue a scoped (read-only, per module) token for an integration account — the system
+    administrator's 数据交换 › 集成客户端 page, or the installer (``actor=None``). Administrators'
+    accounts get no token. Returns the token text, shown once."""
+    _require_role(actor, AdminRole.SYSTEM)
+    if not user.is_active:
+        raise TongbanError("identity.user_inactive", _("该账号已停用，不能创建令牌。"))
+    if user.admin_role:
+        raise PermissionDenied("identity.admin_account_protected", _("不能为三员账号签发接口令牌。"))
+    cleaned = clean_scopes(scopes)
+    if not cleaned:
+        raise TongbanError("identity.scope_required", _("请至少选择一个授权范围。"), field="scopes")
+    if not 0 <= rate_per_minute <= MAX_TOKEN_RATE:
+        raise TongbanError(
+            "identity.rate_invalid",
+            _("每分钟请求上限应在 0 到 %(max)s 之间（0 表示采用系统默认值）。") % {"max": MAX_TOKEN_RATE},
+            field="rate_per_minute",
+        )
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name.strip()[:64],
+            prefix=raw[:8],
+            token_hash=token_hash(raw),
+            created_by=actor,
+            scopes=cleaned,
+            rate_per_minute=rate_per_minute,
+        )
+        audit.record(
+            "identity.token_created",
+            actor=actor,
+            request=request,
+            obj=token,
+            new={
+                "user": user.username,
+                "name": token.name,
+                "prefix": token.prefix,
+                "scopes": cleaned,
+                "rate_per_minute": rate_per_minute,
+            },
+        )
+    return token, raw
+
+
+def api_token_withdraw(
+    *, actor: User | None, token: ApiToken, request: HttpRequest | None = None
+) -> ApiToken:
+    """Revoke a scoped integration token (the system administrator's page; full tokens stay with
+    the security administrator's :func:`api_token_revoke`)."""
+    _require_role(actor, AdminRole.SYSTEM)
+    if not token.scopes:
+        raise PermissionDenied("identity.forbidden", _("您没有执行此操作的权限。"))
+    if token.revoked_at is not None:
+        return token
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            "identity.token_revoked",
+            actor=actor,
+            request=request,
+            obj=token,
+            old={"revoked": False},
+            new={"revoked": True, "prefix": token.prefix, "scopes": token.scopes},
+        )
+    return token
