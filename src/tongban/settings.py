@@ -111,11 +111,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tongban.core.cache_headers.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tongban.identity.api_auth.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tongban.identity.middleware.SecurityPolicyMiddleware",
     "tongban.identity.public.PublicAccountMiddleware",
@@ -193,6 +195,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 if env_bool("TONGBAN_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("TONGBAN_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TONGBAN_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("TONGBAN_HSTS_PRELOAD", default=False)
+# nginx already redirects http → https; this is the application's own guard behind it. /healthz
+# stays reachable over plain http on loopback for monitoring.
+SECURE_SSL_REDIRECT = env_bool("TONGBAN_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -431,6 +439,32 @@ TONGBAN_VIDEO_GRID_SITES = env_int("TONGBAN_VIDEO_GRID_SITES", 11)
 TONGBAN_MEETING_ROOM_LEAD_MINUTES = env_int("TONGBAN_MEETING_ROOM_LEAD_MINUTES", 30)
 TONGBAN_MEETING_TOKEN_GRACE_MINUTES = env_int("TONGBAN_MEETING_TOKEN_GRACE_MINUTES", 30)
 TONGBAN_MEETING_MATERIAL_MAX_MB = env_int("TONGBAN_MEETING_MATERIAL_MAX_MB", 50)
+
+# --- open API and data exchange (docs/exchange.md) ---------------------------------------------
+# Rate limits, requests per minute (0 = no limit). A token's own ApiToken.rate_per_minute overrides
+# the token default. The test suite runs unlimited (the exchange tests set their own limits).
+TONGBAN_API_RATE_PER_MINUTE = env_int("TONGBAN_API_RATE_PER_MINUTE", 0 if TESTING else 120)  # per token
+TONGBAN_API_SESSION_RATE_PER_MINUTE = env_int(
+    "TONGBAN_API_SESSION_RATE_PER_MINUTE", 0 if TESTING else 1200
+)  # per logged-in user
+TONGBAN_API_ANON_RATE_PER_MINUTE = env_int(
+    "TONGBAN_API_ANON_RATE_PER_MINUTE", 0 if TESTING else 300
+)  # per address
+# Data exchange: wait after the n-th failed push = base × 2^(n−1) seconds (capped at 1 h).
+TONGBAN_EXCHANGE_RETRY_SECONDS = env_int("TONGBAN_EXCHANGE_RETRY_SECONDS", 60)
+
+# --- site monitoring (docs/netmon.md) -----------------------------------------------------------
+# Networks probes may target, comma-separated CIDRs ("10.0.0.0/8,172.16.0.0/12"); empty = any host.
+# Tests pin it to loopback so nothing a test (or Schemathesis) submits can make the server probe a
+# host outside this machine.
+TONGBAN_NETMON_ALLOWED_NETWORKS = [
+    n.strip()
+    for n in os.environ.get(
+        "TONGBAN_NETMON_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128" if TESTING else ""
+    ).split(",")
+    if n.strip()
+]
+TONGBAN_NETMON_RAW_DAYS = env_int("TONGBAN_NETMON_RAW_DAYS", 14)  # raw probe results kept; roll-ups longer
 
 LOGGING = {
     "version": 1,
