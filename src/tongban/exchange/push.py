@@ -393,7 +393,7 @@ def target_delete(*, actor: User, target: ExchangeTarget, request: HttpRequest |
 def target_test(*, actor: User, target: ExchangeTarget, request: HttpRequest | None = None) -> HttpResult:
     """Send a signed ``ping`` (no records) and remember the answer on the target."""
     require_system_admin(actor)
-    batch_id = f"tb-ping-{target.pk}-{uuid.uuid4().hex[:12]}"
+    batch_id = f"tb-ping-{target.pk}-0-{uuid.uuid4().hex[:12]}"
     body = envelope(target=target, kind="ping", batch_id=batch_id, sequence=0, records=[]).encode("utf-8")
     result = post(target, body, {BATCH_HEADER: batch_id, KIND_HEADER: "ping"})
     with transaction.atomic():
