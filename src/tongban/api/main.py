@@ -4,6 +4,7 @@ Each domain's endpoints live in ``tongban/api/<domain>.py`` and are added here a
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -118,3 +119,18 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     return api.create_response(
         request, {"detail": detail, "code": "api.invalid", "errors": exc.errors}, status=422
     )
+
+
+def unstorable_value(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the database cannot store or compare — a NUL character in a text, a number beyond
+    64 bits, a date or time offset out of range: a 422 like any other bad parameter, nothing changed
+    (the services run in transaction.atomic, which rolls back on the exception)."""
+    return api.create_response(
+        request,
+        {"detail": _("请求参数含有无法处理的字符或超出范围的数值。"), "code": "api.invalid"},
+        status=422,
+    )
+
+
+api.add_exception_handler(DataError, unstorable_value)
+api.add_exception_handler(OverflowError, unstorable_value)
