@@ -173,7 +173,7 @@ def test_uptime_by_hand() -> None:
 def test_retention_purges_raw_results_and_old_rollups(settings: object) -> None:
     settings.TONGBAN_NETMON_RAW_DAYS = 14  # type: ignore[attr-defined]
     w = build_world()
-    _site_, p = _site(w)
+    _s, p = _site(w)
     now = timezone.now()
     _feed(p, [OK], now - timedelta(days=15))
     _feed(p, [OK], now - timedelta(days=100))
