@@ -13,7 +13,7 @@ from tongban.identity.models import User
 from tongban.orgs.models import BusinessRole, County, Post, RoleGrant, Unit, UnitKind
 from tongban.stats.models import Snapshot, UnitDay
 
-PASSWORD = "Tb-dash-test-2026"
+PASSWORD = "Tb-dash-test-2026"  # noqa: S105 - test accounts only
 
 UNITS = (
     ("zfb", "县人民政府办公室", "政府办", UnitKind.LEADING_BODY),

@@ -32,7 +32,9 @@ def march(w: t.DashWorld) -> None:
     d = date(2026, 3, 1)
     while d.month == 3:
         wd = d.weekday() < 5
-        t.unit_day(w.units["czj"], d, staff=10, active_users=8 if wd else 1, docs_handled=2 if wd else 0, logins=3)
+        t.unit_day(
+            w.units["czj"], d, staff=10, active_users=8 if wd else 1, docs_handled=2 if wd else 0, logins=3
+        )
         t.unit_day(w.units["cgz"], d, staff=20, active_users=10 if wd else 0)
         d += timedelta(days=1)
     from tongban.stats.models import UnitDay
@@ -61,7 +63,11 @@ def test_unit_comparison_by_hand(w):
     assert cg.cases_on_time_pct is None and cg.letters_on_time_pct is None
     zf = rows["政府办"]
     assert zf.staff == 0.0 and zf.active_rate is None and zf.docs_per_person is None
-    assert [r.name for r in c.rows] == ["财政局", "城关镇", "政府办"] and [r.rank for r in c.rows] == [1, 2, 3]
+    assert [r.name for r in c.rows] == ["财政局", "城关镇", "政府办"] and [r.rank for r in c.rows] == [
+        1,
+        2,
+        3,
+    ]
     groups = {g["group"]: g for g in c.groups}
     assert groups["dept"]["active_rate"] == 84.1 and groups["township"]["active_rate"] == 50.0
     assert groups["leading"]["active_rate"] is None and groups["leading"]["units"] == 1
@@ -130,7 +136,10 @@ def test_effect_by_hand(w):
     # 190 pages × (0.05 + 0.10) + 40 copies × 2.00 = 28.50 + 80 = 108.50
     assert (rep.total.docs, rep.total.copies, rep.total.pages) == (3, 40, 190)
     assert rep.total.cost == Decimal("108.50")
-    assert [(r.key, r.cost) for r in rep.by_month] == [("2026-03", Decimal("82.50")), ("2026-04", Decimal("26.00"))]
+    assert [(r.key, r.cost) for r in rep.by_month] == [
+        ("2026-03", Decimal("82.50")),
+        ("2026-04", Decimal("26.00")),
+    ]
     assert [r.label for r in rep.by_unit] == ["财政局", "城关镇"]
     assert "0.05" in rep.formula and "2" in rep.formula
     eff.costs_update(
