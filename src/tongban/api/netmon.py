@@ -212,7 +212,7 @@ def _detail(site: Site) -> dict[str, Any]:
 
 @router.get(
     "sites",
-    response={200: OverviewOut, **errors(403, 404)},
+    response={200: OverviewOut, **errors(403, 404, 422)},
     url_name="netmon_sites",
     summary="全县站点状态总览",
 )
@@ -229,7 +229,9 @@ def site_create(request: HttpRequest, body: SiteIn) -> Status:
     return Status(201, _detail(site))
 
 
-@router.get("sites/{site_id}", response={200: SiteDetailOut, **errors(403, 404)}, summary="站点详情及探测项")
+@router.get(
+    "sites/{site_id}", response={200: SiteDetailOut, **errors(403, 404, 422)}, summary="站点详情及探测项"
+)
 def site_detail(request: HttpRequest, site_id: int) -> dict[str, Any]:
     county = access.require_monitor(caller(request))
     return _detail(services.get_site(county, site_id))
@@ -260,7 +262,9 @@ def site_history(
 
 
 @router.get(
-    "sites/{site_id}/incidents", response={200: list[IncidentOut], **errors(403, 404)}, summary="站点中断记录"
+    "sites/{site_id}/incidents",
+    response={200: list[IncidentOut], **errors(403, 404, 422)},
+    summary="站点中断记录",
 )
 def site_incidents(request: HttpRequest, site_id: int) -> list[dict[str, Any]]:
     county = access.require_monitor(caller(request))
@@ -280,7 +284,7 @@ def site_incidents(request: HttpRequest, site_id: int) -> list[dict[str, Any]]:
 
 @router.post(
     "sites/{site_id}/probe-now",
-    response={200: ProbeNowOut, **errors(400, 403, 404)},
+    response={200: ProbeNowOut, **errors(400, 403, 404, 422)},
     summary="立即探测该站点",
 )
 def site_probe_now(request: HttpRequest, site_id: int) -> dict[str, Any]:
@@ -310,7 +314,7 @@ def probe_create(request: HttpRequest, site_id: int, body: ProbeIn) -> Status:
     return Status(201, _probe_out(probe))
 
 
-@router.get("probes/{probe_id}", response={200: ProbeOut, **errors(403, 404)}, summary="探测项")
+@router.get("probes/{probe_id}", response={200: ProbeOut, **errors(403, 404, 422)}, summary="探测项")
 def probe_detail(request: HttpRequest, probe_id: int) -> dict[str, Any]:
     county = access.require_monitor(caller(request))
     return _probe_out(services.get_probe(county, probe_id))
@@ -328,7 +332,7 @@ def probe_update(request: HttpRequest, probe_id: int, body: ProbePatch) -> dict[
     return _probe_out(probe)
 
 
-@router.delete("probes/{probe_id}", response={204: None, **errors(403, 404)}, summary="删除探测项")
+@router.delete("probes/{probe_id}", response={204: None, **errors(403, 404, 422)}, summary="删除探测项")
 def probe_remove(request: HttpRequest, probe_id: int) -> Status:
     user = caller(request)
     county = access.require_manage(user)
