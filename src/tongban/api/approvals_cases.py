@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from tongban.api.common import Id, OptionalId, PageNo, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.approvals import clock, handling
 from tongban.approvals import handling_selectors as sel
 from tongban.approvals.models import Case, ExtensionRequest
@@ -55,7 +55,7 @@ class CasePage(Schema):
     items: list[CaseSummaryOut]
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
     id: int
     name: str
     material: str
@@ -64,7 +64,7 @@ class MaterialOut(Schema):
     sha256: str
 
 
-class NoticeOut(Schema):
+class CaseNoticeOut(Schema):
     id: int
     kind: str
     title: str
@@ -82,7 +82,7 @@ class ExtensionOut(Schema):
     decision_note: str
 
 
-class FeeOut(Schema):
+class CaseFeeOut(Schema):
     id: int
     name: str
     amount: Decimal
@@ -106,10 +106,10 @@ class CaseOut(CaseSummaryOut):
     completed_at: dt.datetime | None
     certificate_number: str | None
     clock: dict[str, Any]
-    materials: list[MaterialOut]
-    notices: list[NoticeOut]
+    materials: list[CaseMaterialOut]
+    notices: list[CaseNoticeOut]
     extensions: list[ExtensionOut]
-    fees: list[FeeOut]
+    fees: list[CaseFeeOut]
     actions: dict[str, bool]
 
 
@@ -128,7 +128,7 @@ class SupplementIn(Schema):
     late_reason: str = ""
 
 
-class ReviewIn(Schema):
+class CaseReviewIn(Schema):
     opinion: str
 
 
@@ -154,7 +154,7 @@ class ExtensionDecideIn(Schema):
     note: str = ""
 
 
-class FeeIn(Schema):
+class CaseFeeIn(Schema):
     name: str
     amount: Decimal
 
@@ -250,7 +250,7 @@ def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
 # --- reads ------------------------------------------------------------------------------------
 @router.get("/", response={200: CasePage, **errors(403)}, summary="办件列表（按箱）")
 def list_cases(
-    request: HttpRequest, box: str = "pending", q: str = "", unit: int | None = None, page: int = 1
+    request: HttpRequest, box: str = "pending", q: str = "", unit: OptionalId = None, page: PageNo = 1
 ) -> dict[str, Any]:
     """Boxes: pending 待受理, supplement 待补正, handling 办理中, paused 挂起, certify 待制证,
     done 已办结, all 全部 — open cases by their running deadline first."""
@@ -325,13 +325,13 @@ def counter(
 
 
 @router.get("/{case_id}", response={200: CaseOut, **errors(404)}, summary="办件详情（含计时）")
-def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def get_case(request: HttpRequest, case_id: Id) -> dict[str, Any]:
     _user, case = _case(request, case_id)
     return _detail(request, case)
 
 
 @router.get("/{case_id}/materials/{material_id}", response={200: None, **errors(404)}, summary="下载申请材料")
-def material_file(request: HttpRequest, case_id: int, material_id: int) -> HttpResponse:
+def material_file(request: HttpRequest, case_id: Id, material_id: Id) -> HttpResponse:
     m = sel.access_material(_caller(request), case_id, material_id)
     with m.file.open("rb") as f:
         resp = HttpResponse(f.read(), content_type="application/octet-stream")
@@ -342,7 +342,7 @@ def material_file(request: HttpRequest, case_id: int, material_id: int) -> HttpR
 @router.get(
     "/{case_id}/notices/{notice_id}/pdf", response={200: None, **errors(400, 404)}, summary="告知文书 PDF"
 )
-def notice_file(request: HttpRequest, case_id: int, notice_id: int) -> HttpResponse:
+def notice_file(request: HttpRequest, case_id: Id, notice_id: Id) -> HttpResponse:
     from tongban.approvals import papers
 
     user = _caller(request)
@@ -357,13 +357,13 @@ ACT = {200: CaseOut, **errors(400, 403, 404)}
 
 
 @router.post("/{case_id}/accept", response=ACT, summary="受理")
-def accept(request: HttpRequest, case_id: int, body: NoteIn) -> dict[str, Any]:
+def accept(request: HttpRequest, case_id: Id, body: NoteIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     return _detail(request, handling.case_accept(case=case, actor=user, note=body.note))
 
 
 @router.post("/{case_id}/reject", response=ACT, summary="不予受理")
-def reject(request: HttpRequest, case_id: int, body: RejectIn) -> dict[str, Any]:
+def reject(request: HttpRequest, case_id: Id, body: RejectIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     return _detail(request, handling.case_reject(case=case, actor=user, reason=body.reason, text=body.text))
 
@@ -371,7 +371,7 @@ def reject(request: HttpRequest, case_id: int, body: RejectIn) -> dict[str, Any]
 @router.post(
     "/{case_id}/supplement", response={200: SupplementOut, **errors(400, 403, 404)}, summary="一次性告知补正"
 )
-def supplement(request: HttpRequest, case_id: int, body: SupplementIn) -> Any:
+def supplement(request: HttpRequest, case_id: Id, body: SupplementIn) -> Any:
     user, case = _case(request, case_id)
     return handling.case_request_supplement(
         case=case,
@@ -383,13 +383,13 @@ def supplement(request: HttpRequest, case_id: int, body: SupplementIn) -> Any:
 
 
 @router.post("/{case_id}/review", response=ACT, summary="提交审查（初审）意见")
-def review(request: HttpRequest, case_id: int, body: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, case_id: Id, body: CaseReviewIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     return _detail(request, handling.step_complete(case=case, actor=user, opinion=body.opinion))
 
 
 @router.post("/{case_id}/decide", response=ACT, summary="作出准予或不予许可决定")
-def decide(request: HttpRequest, case_id: int, body: DecideIn) -> dict[str, Any]:
+def decide(request: HttpRequest, case_id: Id, body: DecideIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     done = handling.case_decide(
         case=case, actor=user, decision=body.decision, reasons=body.reasons, appeal_rights=body.appeal_rights
@@ -398,7 +398,7 @@ def decide(request: HttpRequest, case_id: int, body: DecideIn) -> dict[str, Any]
 
 
 @router.post("/{case_id}/pause", response=ACT, summary="挂起（第四十五条）")
-def pause(request: HttpRequest, case_id: int, body: PauseIn) -> dict[str, Any]:
+def pause(request: HttpRequest, case_id: Id, body: PauseIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     done = handling.case_pause(
         case=case, actor=user, reason=body.reason, expected_days=body.expected_days, note=body.note
@@ -407,7 +407,7 @@ def pause(request: HttpRequest, case_id: int, body: PauseIn) -> dict[str, Any]:
 
 
 @router.post("/{case_id}/resume", response=ACT, summary="恢复办理")
-def resume(request: HttpRequest, case_id: int, body: NoteIn) -> dict[str, Any]:
+def resume(request: HttpRequest, case_id: Id, body: NoteIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     return _detail(request, handling.case_resume(case=case, actor=user, note=body.note))
 
@@ -415,7 +415,7 @@ def resume(request: HttpRequest, case_id: int, body: NoteIn) -> dict[str, Any]:
 @router.post(
     "/{case_id}/extensions", response={201: ExtensionOut, **errors(400, 403, 404)}, summary="申请延期"
 )
-def extension_new(request: HttpRequest, case_id: int, body: ExtensionIn) -> Any:
+def extension_new(request: HttpRequest, case_id: Id, body: ExtensionIn) -> Any:
     user, case = _case(request, case_id)
     return Status(201, handling.extension_request(case=case, actor=user, days=body.days, reason=body.reason))
 
@@ -426,7 +426,7 @@ def extension_new(request: HttpRequest, case_id: int, body: ExtensionIn) -> Any:
     summary="单位负责人审批延期",
 )
 def extension_decide(
-    request: HttpRequest, case_id: int, ext_id: int, body: ExtensionDecideIn
+    request: HttpRequest, case_id: Id, ext_id: Id, body: ExtensionDecideIn
 ) -> ExtensionRequest:
     user, case = _case(request, case_id)
     req = sel.access_extension(user, ext_id)
@@ -438,25 +438,25 @@ def extension_decide(
 @router.post(
     "/{case_id}/certificate", response={201: CertificateOut, **errors(400, 403, 404)}, summary="颁发电子证照"
 )
-def certificate(request: HttpRequest, case_id: int) -> Any:
+def certificate(request: HttpRequest, case_id: Id) -> Any:
     user, case = _case(request, case_id)
     return Status(201, handling.certificate_issue(case=case, actor=user))
 
 
-@router.post("/{case_id}/fees", response={201: FeeOut, **errors(400, 403, 404)}, summary="登记收费")
-def fee(request: HttpRequest, case_id: int, body: FeeIn) -> Any:
+@router.post("/{case_id}/fees", response={201: CaseFeeOut, **errors(400, 403, 404)}, summary="登记收费")
+def fee(request: HttpRequest, case_id: Id, body: CaseFeeIn) -> Any:
     user, case = _case(request, case_id)
     return Status(201, handling.fee_charge(case=case, actor=user, name=body.name, amount=body.amount))
 
 
 @router.post("/{case_id}/withdraw", response=ACT, summary="登记申请人撤回")
-def withdraw(request: HttpRequest, case_id: int, body: NoteIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, case_id: Id, body: NoteIn) -> dict[str, Any]:
     user, case = _case(request, case_id)
     return _detail(request, handling.case_withdraw(case=case, actor=user, note=body.note))
 
 
 @router.get("/{case_id}/certificate/pdf", response={200: None, **errors(404)}, summary="电子证照 PDF")
-def certificate_file(request: HttpRequest, case_id: int) -> HttpResponse:
+def certificate_file(request: HttpRequest, case_id: Id) -> HttpResponse:
     _user, case = _case(request, case_id)
     cert = getattr(case, "certificate", None)
     if cert is None or not cert.pdf:

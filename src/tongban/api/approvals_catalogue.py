@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from tongban.api.common import Id, Offset, OptionalId, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.approvals import catalogue
 from tongban.approvals import catalogue_selectors as sel
 from tongban.approvals.models import ItemVersion, ServiceItem
@@ -39,20 +39,20 @@ class MaterialOut(Schema):
     has_sample: bool
 
 
-class FeeOut(Schema):
+class ItemFeeOut(Schema):
     name: str
     amount: Decimal
     basis: str
 
 
-class StepOut(Schema):
+class ItemStepOut(Schema):
     key: str
     name: str
     limit: int
     counts: bool
 
 
-class VersionOut(Schema):
+class ItemVersionOut(Schema):
     id: int
     item_id: int
     number: int
@@ -81,8 +81,8 @@ class VersionOut(Schema):
     submitted_at: datetime | None
     published_at: datetime | None
     materials: list[MaterialOut]
-    fees: list[FeeOut]
-    steps: list[StepOut]
+    fees: list[ItemFeeOut]
+    steps: list[ItemStepOut]
 
 
 class VersionSummaryOut(Schema):
@@ -112,8 +112,8 @@ class ItemSummaryOut(Schema):
 
 class ItemOut(ItemSummaryOut):
     versions: list[VersionSummaryOut]
-    current: VersionOut | None
-    open_version: VersionOut | None
+    current: ItemVersionOut | None
+    open_version: ItemVersionOut | None
 
 
 class ItemPage(Schema):
@@ -147,13 +147,13 @@ class MaterialIn(Schema):
     clear_sample: bool = False
 
 
-class FeeIn(Schema):
+class ItemFeeIn(Schema):
     name: str
     amount: Decimal
     basis: str
 
 
-class StepIn(Schema):
+class ItemStepIn(Schema):
     key: str
     limit: int
     counts: bool = True
@@ -183,11 +183,11 @@ class VersionIn(Schema):
     form_schema: list[dict[str, Any]] | None = None
     note: str | None = None
     materials: list[MaterialIn] | None = None
-    fees: list[FeeIn] | None = None
-    steps: list[StepIn] | None = None
+    fees: list[ItemFeeIn] | None = None
+    steps: list[ItemStepIn] | None = None
 
 
-class DraftIn(Schema):
+class ItemDraftIn(Schema):
     note: str = ""
 
 
@@ -284,11 +284,11 @@ def _unit(user: User, unit_id: int | None, field: str) -> Unit | None:
 def list_items(
     request: HttpRequest,
     q: str = "",
-    department_id: int | None = None,
+    department_id: OptionalId = None,
     status: str = "",
     item_type: str = "",
     limit: int = 30,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     user = _caller(request)
     sel.require_catalogue_admin(user)
@@ -308,7 +308,7 @@ def list_items(
     response={200: ItemOut, **errors(403, 404)},
     summary="事项（版本记录、现行版本、修订中的版本）",
 )
-def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def get_item(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     return _item_out(sel.access_item(_caller(request), item_id))
 
 
@@ -344,26 +344,26 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Status[dict[str, Any]]
 
 @router.post(
     "/items/{item_id}/drafts",
-    response={201: VersionOut, **errors(400, 403, 404)},
+    response={201: ItemVersionOut, **errors(400, 403, 404)},
     summary="新建修订草稿（复制现行版本）",
 )
-def draft_item(request: HttpRequest, item_id: int, payload: DraftIn) -> Status[dict[str, Any]]:
+def draft_item(request: HttpRequest, item_id: Id, payload: ItemDraftIn) -> Status[dict[str, Any]]:
     user = _caller(request)
     item = sel.access_item(user, item_id)
     v = catalogue.version_draft(actor=user, item=item, note=payload.note, request=request)
     return Status(201, version_out(sel.version_detail(v.pk)))
 
 
-@router.get("/versions/{version_id}", response={200: VersionOut, **errors(403, 404)}, summary="事项版本")
-def get_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
+@router.get("/versions/{version_id}", response={200: ItemVersionOut, **errors(403, 404)}, summary="事项版本")
+def get_version(request: HttpRequest, version_id: Id) -> dict[str, Any]:
     v = sel.access_version(_caller(request), version_id)
     return version_out(sel.version_detail(v.pk))
 
 
 @router.put(
-    "/versions/{version_id}", response={200: VersionOut, **errors(400, 403, 404, 422)}, summary="修改草稿"
+    "/versions/{version_id}", response={200: ItemVersionOut, **errors(400, 403, 404, 422)}, summary="修改草稿"
 )
-def update_version(request: HttpRequest, version_id: int, payload: VersionIn) -> dict[str, Any]:
+def update_version(request: HttpRequest, version_id: Id, payload: VersionIn) -> dict[str, Any]:
     user = _caller(request)
     v = sel.access_version(user, version_id)
     data = payload.dict(exclude_unset=True)
@@ -387,11 +387,11 @@ def update_version(request: HttpRequest, version_id: int, payload: VersionIn) ->
 
 @router.post(
     "/versions/{version_id}/materials/{material_id}/sample",
-    response={200: VersionOut, **errors(400, 403, 404)},
+    response={200: ItemVersionOut, **errors(400, 403, 404)},
     summary="上传材料示范文本",
 )
 def upload_sample(
-    request: HttpRequest, version_id: int, material_id: int, file: UploadedFile = UPLOAD
+    request: HttpRequest, version_id: Id, material_id: Id, file: UploadedFile = UPLOAD
 ) -> dict[str, Any]:
     user = _caller(request)
     material = sel.access_material(user, material_id)
@@ -402,9 +402,11 @@ def upload_sample(
 
 
 @router.post(
-    "/versions/{version_id}/submit", response={200: VersionOut, **errors(400, 403, 404)}, summary="提交发布"
+    "/versions/{version_id}/submit",
+    response={200: ItemVersionOut, **errors(400, 403, 404)},
+    summary="提交发布",
 )
-def submit_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
+def submit_version(request: HttpRequest, version_id: Id) -> dict[str, Any]:
     user = _caller(request)
     v = catalogue.version_submit(actor=user, version=sel.access_version(user, version_id), request=request)
     return version_out(sel.version_detail(v.pk))
@@ -412,10 +414,10 @@ def submit_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
 
 @router.post(
     "/versions/{version_id}/publish",
-    response={200: VersionOut, **errors(400, 403, 404)},
+    response={200: ItemVersionOut, **errors(400, 403, 404)},
     summary="发布（县行政审批局）",
 )
-def publish_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
+def publish_version(request: HttpRequest, version_id: Id) -> dict[str, Any]:
     user = _caller(request)
     v = catalogue.version_publish(actor=user, version=sel.access_version(user, version_id), request=request)
     return version_out(sel.version_detail(v.pk))
@@ -423,10 +425,10 @@ def publish_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
 
 @router.post(
     "/versions/{version_id}/return",
-    response={200: VersionOut, **errors(400, 403, 404, 422)},
+    response={200: ItemVersionOut, **errors(400, 403, 404, 422)},
     summary="退回修改（县行政审批局）",
 )
-def return_version(request: HttpRequest, version_id: int, payload: ReasonIn) -> dict[str, Any]:
+def return_version(request: HttpRequest, version_id: Id, payload: ReasonIn) -> dict[str, Any]:
     user = _caller(request)
     v = catalogue.version_return(
         actor=user, version=sel.access_version(user, version_id), reason=payload.reason, request=request
@@ -439,7 +441,7 @@ def return_version(request: HttpRequest, version_id: int, payload: ReasonIn) -> 
     response={200: ItemOut, **errors(400, 403, 404, 422)},
     summary="停用事项（县行政审批局）",
 )
-def withdraw_item(request: HttpRequest, item_id: int, payload: ReasonIn) -> dict[str, Any]:
+def withdraw_item(request: HttpRequest, item_id: Id, payload: ReasonIn) -> dict[str, Any]:
     user = _caller(request)
     item = catalogue.item_withdraw(
         actor=user, item=sel.access_item(user, item_id), reason=payload.reason, request=request
@@ -452,7 +454,7 @@ def withdraw_item(request: HttpRequest, item_id: int, payload: ReasonIn) -> dict
     response={200: ItemOut, **errors(400, 403, 404)},
     summary="恢复事项（县行政审批局）",
 )
-def restore_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def restore_item(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     user = _caller(request)
     item = catalogue.item_restore(actor=user, item=sel.access_item(user, item_id), request=request)
     return _item_out(sel.access_item(user, item.pk))

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 
-from tongban.api.common import ErrorOut
+from tongban.api.common import ErrorOut, Offset, OptionalId, public_errors
 from tongban.approvals import catalogue_selectors as sel
 from tongban.approvals.models import ServiceItem
 
@@ -118,10 +118,10 @@ def _item(i: ServiceItem) -> dict[str, Any]:
 def list_items(
     request: HttpRequest,
     q: str = "",
-    department_id: int | None = None,
+    department_id: OptionalId = None,
     item_type: str = "",
     limit: int = 20,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
@@ -144,7 +144,9 @@ def departments(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/items/{code}", response={200: PublicGuideOut, 404: ErrorOut}, summary="办事指南（按事项编码）")
+@router.get(
+    "/items/{code}", response={200: PublicGuideOut, **public_errors(404)}, summary="办事指南（按事项编码）"
+)
 def item_guide(request: HttpRequest, code: str) -> dict[str, Any]:
     item = sel.item_by_code(code)
     v = sel.guide_version(item)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Form, Router, Schema, Status
 from ninja.errors import HttpError
 
-from tongban.api.common import ErrorOut, errors
+from tongban.api.common import ErrorOut, Id, Offset, errors, public_errors
 from tongban.approvals import applying, applying_selectors, clock
 from tongban.approvals.models import Case, CaseNotice, ItemStatus, ServiceItem
 from tongban.core import audit
@@ -57,7 +57,7 @@ class AccountOut(Schema):
         return (n[:4] + "*" * (len(n) - 8) + n[-4:]) if len(n) > 8 else ""
 
 
-class OkOut(Schema):
+class PublicOkOut(Schema):
     detail: str
 
 
@@ -108,7 +108,7 @@ class LookupOut(Schema):
     notices: list[dict[str, str]]
 
 
-class CaseSummaryOut(Schema):
+class PublicCaseSummaryOut(Schema):
     tracking_no: str
     item_code: str
     item_name: str
@@ -122,7 +122,7 @@ class CaseSummaryOut(Schema):
     decision: str
 
 
-class NoticeOut(Schema):
+class PublicNoticeOut(Schema):
     id: int
     kind: str
     title: str
@@ -131,7 +131,7 @@ class NoticeOut(Schema):
     pdf_url: str
 
 
-class MaterialOut(Schema):
+class ApplicantMaterialOut(Schema):
     id: int
     material_id: int | None
     material: str
@@ -141,14 +141,14 @@ class MaterialOut(Schema):
     sha256: str
 
 
-class EventOut(Schema):
+class ApplicantEventOut(Schema):
     seq: int
     kind: str
     label: str
     at: datetime
 
 
-class CertificateOut(Schema):
+class PublicCertificateOut(Schema):
     number: str
     name: str
     holder: str
@@ -157,7 +157,7 @@ class CertificateOut(Schema):
     download_url: str
 
 
-class CaseDetailOut(CaseSummaryOut):
+class CaseDetailOut(PublicCaseSummaryOut):
     title: str
     applicant_name: str
     channel: str
@@ -167,17 +167,17 @@ class CaseDetailOut(CaseSummaryOut):
     rated: bool
     supplement_request: str | None
     clock: dict[str, Any]
-    events: list[EventOut]
-    materials: list[MaterialOut]
-    notices: list[NoticeOut]
-    certificate: CertificateOut | None
+    events: list[ApplicantEventOut]
+    materials: list[ApplicantMaterialOut]
+    notices: list[PublicNoticeOut]
+    certificate: PublicCertificateOut | None
 
 
 class WithdrawIn(Schema):
     reason: str = ""
 
 
-class RateIn(Schema):
+class CaseRateIn(Schema):
     level: int
     efficiency: int
     guide_accuracy: int
@@ -297,7 +297,7 @@ def _uploads(request: HttpRequest) -> list[tuple[int | None, Any]]:
     "/register/code",
     auth=None,
     url_name="public_register_code",
-    response={200: OkOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: PublicOkOut, 400: ErrorOut, 422: ErrorOut},
     summary="发送注册短信验证码（同一号码 60 秒一次，10 分钟有效）",
 )
 def register_code(request: HttpRequest, payload: CodeIn) -> dict[str, str]:
@@ -349,7 +349,7 @@ def logout(request: HttpRequest) -> Status[None]:
 @router.post(
     "/password/reset/code",
     auth=None,
-    response={200: OkOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: PublicOkOut, 400: ErrorOut, 422: ErrorOut},
     summary="发送找回密码验证码（发到账户登记的手机号；是否存在该账户不作区分）",
 )
 def reset_code(request: HttpRequest, payload: ResetCodeIn) -> dict[str, str]:
@@ -360,7 +360,7 @@ def reset_code(request: HttpRequest, payload: ResetCodeIn) -> dict[str, str]:
 @router.post(
     "/password/reset",
     auth=None,
-    response={200: OkOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: PublicOkOut, 400: ErrorOut, 422: ErrorOut},
     summary="用短信验证码重置密码",
 )
 def reset(request: HttpRequest, payload: ResetIn) -> dict[str, str]:
@@ -371,7 +371,7 @@ def reset(request: HttpRequest, payload: ResetIn) -> dict[str, str]:
 @router.get(
     "/lookup",
     auth=None,
-    response={200: LookupOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: LookupOut, **public_errors(404, 429)},
     summary="办件进度查询（免登录）：受理编号 + 申请人姓名或手机号码",
 )
 def lookup(request: HttpRequest, tracking_no: str, who: str) -> dict[str, Any]:
@@ -397,7 +397,7 @@ def me(request: HttpRequest) -> PublicAccount:
     return _account(request)
 
 
-@router.post("/me/password", auth=AUTH, response={200: OkOut, **errors(400)}, summary="修改密码")
+@router.post("/me/password", auth=AUTH, response={200: PublicOkOut, **errors(400, 403)}, summary="修改密码")
 def change_password(request: HttpRequest, payload: PasswordIn) -> dict[str, str]:
     account = accounts.account_password_change(
         account=_account(request), old_password=payload.old_password, new_password=payload.new_password
@@ -406,9 +406,9 @@ def change_password(request: HttpRequest, payload: PasswordIn) -> dict[str, str]
     return {"detail": _("密码已修改。")}
 
 
-@router.get("/cases", auth=AUTH, response={200: list[CaseSummaryOut], **errors()}, summary="我的办件")
+@router.get("/cases", auth=AUTH, response={200: list[PublicCaseSummaryOut], **errors()}, summary="我的办件")
 def my_cases(
-    request: HttpRequest, status: str = "", limit: int = 20, offset: int = 0
+    request: HttpRequest, status: str = "", limit: int = 20, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     limit = max(1, min(limit, MAX_LIMIT))
     qs = applying_selectors.cases_for_account(_account(request), status=status)[
@@ -420,7 +420,7 @@ def my_cases(
 @router.post(
     "/cases",
     auth=AUTH,
-    response={201: CaseDetailOut, **errors(400, 404, 422)},
+    response={201: CaseDetailOut, **errors(400, 403, 404, 422)},
     summary="网上申请（multipart）：item_code、form_data（JSON 对象）、title；文件字段 material_<材料ID>（可多个）与 others",
 )
 def submit(
@@ -459,7 +459,7 @@ def case_detail(request: HttpRequest, tracking_no: str) -> dict[str, Any]:
 @router.post(
     "/cases/{tracking_no}/supplement",
     auth=AUTH,
-    response={200: CaseDetailOut, **errors(400, 404)},
+    response={200: CaseDetailOut, **errors(400, 403, 404)},
     summary="提交补正材料（multipart）：note；文件字段 material_<材料ID> 与 others",
 )
 def supplement(request: HttpRequest, tracking_no: str, note: Form[str] = "") -> dict[str, Any]:
@@ -471,7 +471,7 @@ def supplement(request: HttpRequest, tracking_no: str, note: Form[str] = "") -> 
 @router.post(
     "/cases/{tracking_no}/withdraw",
     auth=AUTH,
-    response={200: CaseDetailOut, **errors(400, 404)},
+    response={200: CaseDetailOut, **errors(400, 403, 404)},
     summary="撤回申请（作出决定前）",
 )
 def withdraw(request: HttpRequest, tracking_no: str, payload: WithdrawIn) -> dict[str, Any]:
@@ -483,10 +483,10 @@ def withdraw(request: HttpRequest, tracking_no: str, payload: WithdrawIn) -> dic
 @router.post(
     "/cases/{tracking_no}/rate",
     auth=AUTH,
-    response={201: RatingOut, **errors(400, 404)},
+    response={201: RatingOut, **errors(400, 403, 404)},
     summary="评价办件（办结后，每件一次；五级评价与四项网上评价指标）",
 )
-def rate(request: HttpRequest, tracking_no: str, payload: RateIn) -> Status[dict[str, Any]]:
+def rate(request: HttpRequest, tracking_no: str, payload: CaseRateIn) -> Status[dict[str, Any]]:
     case = _case(request, tracking_no)
     r = applying.case_rate(case=case, account=_account(request), **payload.dict())
     return Status(201, {
@@ -499,7 +499,7 @@ def rate(request: HttpRequest, tracking_no: str, payload: RateIn) -> Status[dict
 @router.get(
     "/cases/{tracking_no}/notices",
     auth=AUTH,
-    response={200: list[NoticeOut], **errors(404)},
+    response={200: list[PublicNoticeOut], **errors(404)},
     summary="办件的告知文书",
 )
 def notices(request: HttpRequest, tracking_no: str) -> list[dict[str, Any]]:
@@ -513,7 +513,7 @@ def notices(request: HttpRequest, tracking_no: str) -> list[dict[str, Any]]:
     response={200: None, **errors(404)},
     summary="下载告知文书 PDF（加盖单位印章）",
 )
-def notice_pdf(request: HttpRequest, tracking_no: str, notice_id: int) -> HttpResponse:
+def notice_pdf(request: HttpRequest, tracking_no: str, notice_id: Id) -> HttpResponse:
     notice = applying_selectors.access_notice_for_account(_account(request), tracking_no, notice_id)
     try:
         from tongban.approvals import papers
@@ -545,7 +545,7 @@ def certificate(request: HttpRequest, tracking_no: str) -> FileResponse:
     response={200: None, **errors(404)},
     summary="下载本人提交的申请材料",
 )
-def material(request: HttpRequest, tracking_no: str, material_id: int) -> FileResponse:
+def material(request: HttpRequest, tracking_no: str, material_id: Id) -> FileResponse:
     case = _case(request, tracking_no)
     row = case.materials.filter(pk=material_id).first()
     if row is None:

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from tongban.api.common import errors
+from tongban.api.common import OptionalYear, PageNo, errors
 from tongban.archive import selectors
 
 router = Router(tags=["archive"])
@@ -44,12 +44,12 @@ class ArchivePageOut(Schema):
 
 
 class ArchiveParams(Schema):
-    year: int | None = None
+    year: OptionalYear = None
     unit_id: int | None = None
     doc_type: str = ""
     number: str = ""
     q: str = ""
-    page: int = 1
+    page: PageNo = 1
 
 
 @router.get(

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Path, Query, Schema
 from ninja.errors import HttpError
 
 from tongban.identity.models import User
+
+# Ids in paths are positive and fit the databases' 64-bit keys: anything else is a 422 (documented),
+# not a database overflow (500).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+# A year in a query (filters, statistics): 1900–2999, which Python's dates and the databases take.
+Year = Annotated[int, Query(ge=1900, le=2999)]
+OptionalYear = Annotated[int | None, Query(ge=1900, le=2999)]
+# Paging: from where (0 … 10 million) or which page (1 … 100,000); larger values are a 422.
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
 
 
 class ErrorOut(Schema):
@@ -18,9 +30,15 @@ class ErrorOut(Schema):
 
 
 def errors(*codes: int) -> dict[int, Any]:
-    """Document error answers, e.g. ``response={200: UnitOut, **errors(404)}``. 401 is always there:
-    every endpoint needs a bearer token or a logged-in session."""
-    return {code: ErrorOut for code in (401, *codes)}
+    """Document error answers, e.g. ``response={200: UnitOut, **errors(404)}``. 401 and 422 are always
+    there: every endpoint needs a bearer token or a logged-in session, and any parameter or body that
+    does not fit the schema (or that the database cannot take) is answered with 422."""
+    return {code: ErrorOut for code in sorted({401, 422, *codes})}
+
+
+def public_errors(*codes: int) -> dict[int, Any]:
+    """Error answers of an anonymous endpoint (``auth=None``): no 401; 422 always (bad parameters)."""
+    return {code: ErrorOut for code in sorted({422, *codes})}
 
 
 def caller(request: HttpRequest) -> User:

@@ -17,8 +17,8 @@ from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from tongban.api.common import Id, Offset, OptionalYear, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import NotFound, TongbanError
 from tongban.documents import rules, selectors, services
 from tongban.documents.models import Attachment, Document, NumberRecord, NumberSeries
@@ -172,7 +172,7 @@ class DocumentUpdateIn(Schema):
     named_reader_ids: list[int] | None = None
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     version: int
     source: str
     step: str
@@ -189,20 +189,20 @@ class DiffRowOut(Schema):
     right_no: int | None
 
 
-class PersonOut(Schema):
+class DocumentPersonOut(Schema):
     user_id: int
     name: str
 
 
-class StepOut(Schema):
+class DocumentStepOut(Schema):
     item_id: int
     step: str
     step_name: str
     form: str
-    candidates: list[PersonOut]
+    candidates: list[DocumentPersonOut]
 
 
-class StepIn(Schema):
+class DocumentStepIn(Schema):
     item_id: int | None = None
     opinion: str = ""
     next_assignees: list[int] = []
@@ -233,7 +233,7 @@ class ArchiveIn(Schema):
     retention: Literal["permanent", "30y", "10y"]
 
 
-class SeriesOut(Schema):
+class DocumentSeriesOut(Schema):
     id: int
     unit_id: int
     prefix: str
@@ -369,14 +369,16 @@ def _file(data: bytes, name: str, content_type: str, attachment: bool = True) ->
 
 
 # --- 发文字号 (declared before /{document_id}) -------------------------------------------------
-@router.get("/series", response={200: list[SeriesOut], **errors()}, summary="我管理的发文字号系列")
+@router.get("/series", response={200: list[DocumentSeriesOut], **errors()}, summary="我管理的发文字号系列")
 def list_series(request: HttpRequest) -> list[NumberSeries]:
     units = selectors.managed_units(_caller(request))
     return list(NumberSeries.objects.filter(unit__in=units).order_by("unit_id", "prefix"))
 
 
 @router.post(
-    "/series", response={201: SeriesOut, **errors(400, 403, 422)}, summary="添加发文字号系列（办公室主任）"
+    "/series",
+    response={201: DocumentSeriesOut, **errors(400, 403, 422)},
+    summary="添加发文字号系列（办公室主任）",
 )
 def create_series(request: HttpRequest, payload: SeriesIn) -> Status[NumberSeries]:
     user = _caller(request)
@@ -393,7 +395,7 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Status[NumberSerie
     response={200: list[NumberRecordOut], **errors(404)},
     summary="编号记录（含作废）",
 )
-def series_records(request: HttpRequest, series_id: int, year: int | None = None) -> list[dict[str, Any]]:
+def series_records(request: HttpRequest, series_id: Id, year: OptionalYear = None) -> list[dict[str, Any]]:
     series = selectors.access_series(series_id, _caller(request))
     rows: list[NumberRecord] = list(selectors.number_records(series, year=year)[:1000])
     return [
@@ -420,10 +422,10 @@ def list_documents(
     q: str = "",
     status: str = "",
     doc_type: str = "",
-    year: int | None = None,
+    year: OptionalYear = None,
     scope: Literal["unit", "mine", "all"] = "unit",
     limit: int = 20,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     user = _caller(request)
     limit = max(1, min(limit, MAX_LIMIT))
@@ -455,14 +457,14 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Status[dict[st
 
 
 @router.get("/{document_id}", response={200: DocumentOut, **errors(403, 404)}, summary="查看发文")
-def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
+def get_document(request: HttpRequest, document_id: Id) -> dict[str, Any]:
     return _full(_doc(request, document_id), _caller(request))
 
 
 @router.put(
     "/{document_id}", response={200: DocumentOut, **errors(400, 403, 404, 422)}, summary="修改要素和正文"
 )
-def update_document(request: HttpRequest, document_id: int, payload: DocumentUpdateIn) -> dict[str, Any]:
+def update_document(request: HttpRequest, document_id: Id, payload: DocumentUpdateIn) -> dict[str, Any]:
     user = _caller(request)
     doc = _doc(request, document_id, "edit")
     data = _to_data(payload.dict(exclude_unset=True))
@@ -473,7 +475,7 @@ def update_document(request: HttpRequest, document_id: int, payload: DocumentUpd
 @router.get(
     "/{document_id}/attachments", response={200: list[AttachmentOut], **errors(403, 404)}, summary="附件"
 )
-def list_attachments(request: HttpRequest, document_id: int) -> list[Attachment]:
+def list_attachments(request: HttpRequest, document_id: Id) -> list[Attachment]:
     return list(_doc(request, document_id).attachments.all())
 
 
@@ -482,7 +484,7 @@ def list_attachments(request: HttpRequest, document_id: int) -> list[Attachment]
     response={201: AttachmentOut, **errors(400, 403, 404, 422)},
     summary="上传附件（pdf、doc(x)、xls(x)、ppt(x)、wps、ofd、txt、jpg、png、zip）",
 )
-def add_attachment(request: HttpRequest, document_id: int, file: File[UploadedFile]) -> Status[Attachment]:
+def add_attachment(request: HttpRequest, document_id: Id, file: File[UploadedFile]) -> Status[Attachment]:
     doc = _doc(request, document_id, "attachment")
     return Status(201, services.attachment_add(document=doc, actor=_caller(request), file=file))
 
@@ -492,7 +494,7 @@ def add_attachment(request: HttpRequest, document_id: int, file: File[UploadedFi
     response={204: None, **errors(400, 403, 404)},
     summary="删除附件",
 )
-def remove_attachment(request: HttpRequest, document_id: int, attachment_id: int) -> Status[None]:
+def remove_attachment(request: HttpRequest, document_id: Id, attachment_id: Id) -> Status[None]:
     att = selectors.access_attachment(attachment_id, _caller(request), request=request)
     if att.document_id != document_id:
         raise NotFound("documents.not_found", _("附件不存在。"))
@@ -505,7 +507,7 @@ def remove_attachment(request: HttpRequest, document_id: int, attachment_id: int
     response={200: None, **errors(403, 404)},
     summary="下载附件",
 )
-def download_attachment(request: HttpRequest, document_id: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, document_id: Id, attachment_id: Id) -> FileResponse:
     att = selectors.access_attachment(attachment_id, _caller(request), request=request)
     if att.document_id != document_id:
         raise NotFound("documents.not_found", _("附件不存在。"))
@@ -517,16 +519,18 @@ def download_attachment(request: HttpRequest, document_id: int, attachment_id: i
     response={200: DocumentOut, **errors(400, 403, 404, 422)},
     summary="导入 .docx 正文",
 )
-def import_docx(request: HttpRequest, document_id: int, file: File[UploadedFile]) -> dict[str, Any]:
+def import_docx(request: HttpRequest, document_id: Id, file: File[UploadedFile]) -> dict[str, Any]:
     user = _caller(request)
     doc = services.body_import_docx(document=_doc(request, document_id, "import"), actor=user, file=file)
     return _full(doc, user)
 
 
 @router.get(
-    "/{document_id}/versions", response={200: list[VersionOut], **errors(403, 404)}, summary="正文版本"
+    "/{document_id}/versions",
+    response={200: list[DocumentVersionOut], **errors(403, 404)},
+    summary="正文版本",
 )
-def list_versions(request: HttpRequest, document_id: int) -> list[dict[str, Any]]:
+def list_versions(request: HttpRequest, document_id: Id) -> list[dict[str, Any]]:
     doc = _doc(request, document_id, "versions")
     return [
         {
@@ -546,7 +550,7 @@ def list_versions(request: HttpRequest, document_id: int) -> list[dict[str, Any]
     response={200: list[DiffRowOut], **errors(403, 404)},
     summary="两个正文版本对照",
 )
-def compare_versions(request: HttpRequest, document_id: int, a: int, b: int) -> list[Any]:
+def compare_versions(request: HttpRequest, document_id: Id, a: int, b: int) -> list[Any]:
     doc = _doc(request, document_id, "versions")
     by_no = {v.version: v for v in selectors.versions(doc)}
     if a not in by_no or b not in by_no:
@@ -556,10 +560,10 @@ def compare_versions(request: HttpRequest, document_id: int, a: int, b: int) -> 
 
 @router.get(
     "/{document_id}/steps",
-    response={200: list[StepOut], **errors(403, 404)},
+    response={200: list[DocumentStepOut], **errors(403, 404)},
     summary="我在此公文上的待办环节",
 )
-def my_steps(request: HttpRequest, document_id: int) -> list[dict[str, Any]]:
+def my_steps(request: HttpRequest, document_id: Id) -> list[dict[str, Any]]:
     from tongban.workflow import selectors as wfs
 
     user = _caller(request)
@@ -604,38 +608,38 @@ def _submit(
     response={200: DocumentOut, **errors(400, 403, 404, 422)},
     summary="办理我的当前环节（拟稿、审核、核稿、会签、签发、复核、编号、用印、核发）",
 )
-def submit_step(request: HttpRequest, document_id: int, payload: StepIn) -> dict[str, Any]:
+def submit_step(request: HttpRequest, document_id: Id, payload: DocumentStepIn) -> dict[str, Any]:
     return _submit(request, document_id, payload.dict(), None)
 
 
 @router.post("/{document_id}/sign", response={200: DocumentOut, **errors(400, 403, 404, 422)}, summary="签发")
-def sign(request: HttpRequest, document_id: int, payload: OpinionIn) -> dict[str, Any]:
+def sign(request: HttpRequest, document_id: Id, payload: OpinionIn) -> dict[str, Any]:
     return _submit(request, document_id, payload.dict(), {rules.STEP_SIGN})
 
 
 @router.post(
     "/{document_id}/number", response={200: DocumentOut, **errors(400, 403, 404, 422)}, summary="编号登记"
 )
-def number(request: HttpRequest, document_id: int, payload: NumberIn) -> dict[str, Any]:
+def number(request: HttpRequest, document_id: Id, payload: NumberIn) -> dict[str, Any]:
     return _submit(request, document_id, payload.dict(), {rules.STEP_REGISTER})
 
 
 @router.post("/{document_id}/seal", response={200: DocumentOut, **errors(400, 403, 404, 422)}, summary="用印")
-def seal(request: HttpRequest, document_id: int, payload: OpinionIn) -> dict[str, Any]:
+def seal(request: HttpRequest, document_id: Id, payload: OpinionIn) -> dict[str, Any]:
     return _submit(request, document_id, payload.dict(), {rules.STEP_SEAL})
 
 
 @router.post(
     "/{document_id}/issue", response={200: DocumentOut, **errors(400, 403, 404, 422)}, summary="核发"
 )
-def issue(request: HttpRequest, document_id: int, payload: OpinionIn) -> dict[str, Any]:
+def issue(request: HttpRequest, document_id: Id, payload: OpinionIn) -> dict[str, Any]:
     return _submit(request, document_id, payload.dict(), {rules.STEP_ISSUE})
 
 
 @router.post(
     "/{document_id}/withdraw", response={200: DocumentOut, **errors(400, 403, 404, 422)}, summary="撤销"
 )
-def withdraw(request: HttpRequest, document_id: int, payload: ReasonIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, document_id: Id, payload: ReasonIn) -> dict[str, Any]:
     user = _caller(request)
     doc = services.document_withdraw(
         document=_doc(request, document_id, "withdraw"), actor=user, reason=payload.reason
@@ -646,7 +650,7 @@ def withdraw(request: HttpRequest, document_id: int, payload: ReasonIn) -> dict[
 @router.post(
     "/{document_id}/archive", response={200: DocumentOut, **errors(400, 403, 404, 422)}, summary="归档"
 )
-def archive(request: HttpRequest, document_id: int, payload: ArchiveIn) -> dict[str, Any]:
+def archive(request: HttpRequest, document_id: Id, payload: ArchiveIn) -> dict[str, Any]:
     user = _caller(request)
     doc = services.document_archive(
         document=_doc(request, document_id, "archive"), actor=user, retention=payload.retention
@@ -657,7 +661,7 @@ def archive(request: HttpRequest, document_id: int, payload: ArchiveIn) -> dict[
 @router.get(
     "/{document_id}/pdf", response={200: None, **errors(403, 404)}, summary="PDF（GB/T 9704 版式，未盖章）"
 )
-def pdf(request: HttpRequest, document_id: int) -> HttpResponse:
+def pdf(request: HttpRequest, document_id: Id) -> HttpResponse:
     from tongban.documents.render import render_pdf, spec_from_document
 
     doc = _doc(request, document_id, "pdf")
@@ -665,7 +669,7 @@ def pdf(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @router.get("/{document_id}/docx", response={200: None, **errors(403, 404)}, summary="导出 .docx")
-def docx(request: HttpRequest, document_id: int) -> HttpResponse:
+def docx(request: HttpRequest, document_id: Id) -> HttpResponse:
     from tongban.documents.render import render_docx, spec_from_document
 
     doc = _doc(request, document_id, "docx")
@@ -677,7 +681,7 @@ def docx(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @router.get("/{document_id}/sealed.pdf", response={200: None, **errors(403, 404)}, summary="盖章并签名的 PDF")
-def sealed_pdf(request: HttpRequest, document_id: int) -> FileResponse:
+def sealed_pdf(request: HttpRequest, document_id: Id) -> FileResponse:
     doc = _doc(request, document_id, "sealed_pdf")
     if not doc.sealed_pdf:
         raise NotFound("documents.not_sealed", _("该公文尚未用印。"))

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from tongban.api.common import Id, Offset, OptionalId, Year, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.identity.public_api_auth import PublicSessionAuth
 from tongban.interaction import disclosure as svc
@@ -55,7 +55,7 @@ class SummaryOut(Schema):
     outcome_reason: str
 
 
-class EventOut(Schema):
+class DisclosureEventOut(Schema):
     kind: str
     label: str
     on: date
@@ -105,7 +105,7 @@ class DetailOut(SummaryOut):
     fee_amount: Decimal
     fee_paid_at: datetime | None
     clock: ClockOut
-    events: list[EventOut]
+    events: list[DisclosureEventOut]
     actions: list[str]
 
 
@@ -133,7 +133,7 @@ class ActionIn(Schema):
     outcome: str = ""
 
 
-class FeeOut(Schema):
+class DisclosureFeeOut(Schema):
     method: str
     count: int
     amount: Decimal
@@ -158,7 +158,7 @@ class ApplyIn(Schema):
     challenge_token: str
 
 
-class RegisterIn(ApplyIn):
+class DisclosureRegisterIn(ApplyIn):
     channel: str
     received_on: date | None = None
     challenge: str = ""
@@ -211,7 +211,7 @@ class PublicOut(Schema):
     outcome_label: str
     outcome_reason: str
     answer: str
-    events: list[EventOut]
+    events: list[DisclosureEventOut]
 
 
 # --- converters --------------------------------------------------------------------------------
@@ -313,14 +313,14 @@ def _county() -> County:
 
 
 # --- staff -------------------------------------------------------------------------------------
-@router.get("", response={200: Page, **errors(403)}, summary="申请列表（按办理状态分箱）")
+@router.get("", response={200: Page, **errors(400, 403)}, summary="申请列表（按办理状态分箱）")
 def request_list(
     request: HttpRequest,
     box: str = "all",
     q: str = "",
     overdue: bool = False,
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """``box``: received 待确认, supplement 待补正, processing 办理中, consulting 征求意见中, fee 待缴费,
     answered 已答复, closed 已终止, all 全部. Officers see their organ's requests; the county office all."""
@@ -340,7 +340,7 @@ def request_list(
 
 
 @router.post("", response={201: DetailOut, **errors(400, 403)}, summary="登记纸质申请（当面、邮寄、传真）")
-def request_register(request: HttpRequest, body: RegisterIn) -> Status:
+def request_register(request: HttpRequest, body: DisclosureRegisterIn) -> Status:
     user = _caller(request)
     county_id, _units = svc.officer_scope(user)
     if county_id is None:
@@ -350,7 +350,9 @@ def request_register(request: HttpRequest, body: RegisterIn) -> Status:
     return Status(201, _detail(user, sel.get_request_for(user, r.pk)))
 
 
-@router.get("fee", response={200: FeeOut, **errors(400)}, summary="计算信息处理费（国办函〔2020〕109号）")
+@router.get(
+    "fee", response={200: DisclosureFeeOut, **errors(400)}, summary="计算信息处理费（国办函〔2020〕109号）"
+)
 def fee(request: HttpRequest, method: str, count: int) -> dict[str, Any]:
     _caller(request)
     return {"method": method, "count": count, "amount": disclosure_fees.fee_for(method, count)}
@@ -361,7 +363,7 @@ def fee(request: HttpRequest, method: str, count: int) -> dict[str, Any]:
     response={200: dict[str, dict[str, int]], **errors(403, 404)},
     summary="年度报告申请情况表",
 )
-def annual(request: HttpRequest, year: int, organ_id: int | None = None) -> dict[str, dict[str, int]]:
+def annual(request: HttpRequest, year: Year, organ_id: OptionalId = None) -> dict[str, dict[str, int]]:
     """三、收到和处理政府信息公开申请情况 (国办公开办函〔2021〕30号) of the caller's county (the
     county office) or of the officer's organ."""
     user = _caller(request)
@@ -382,13 +384,13 @@ def annual(request: HttpRequest, year: int, organ_id: int | None = None) -> dict
 @router.get(
     "{request_id}", response={200: DetailOut, **errors(403, 404)}, summary="申请详情（含期限计算和办理过程）"
 )
-def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def request_detail(request: HttpRequest, request_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _detail(user, sel.get_request_for(user, request_id))
 
 
 @router.post("{request_id}/{action}", response={200: DetailOut, **errors(400, 403, 404)}, summary="办理操作")
-def request_action(request: HttpRequest, request_id: int, action: str, body: ActionIn) -> dict[str, Any]:
+def request_action(request: HttpRequest, request_id: Id, action: str, body: ActionIn) -> dict[str, Any]:
     """``action``: confirm, supplement_ask, supplement, consult, consult_end, extend, fee, fee_paid,
     answer, withdraw. Refused (400) when the state or the law does not allow it (e.g. a second
     补正 notice, a 补正 notice after 7 working days, a second extension)."""

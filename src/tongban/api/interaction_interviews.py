@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors, public_errors
 from tongban.core.errors import NotFound, TongbanError
 from tongban.identity import public
 from tongban.interaction import antispam, interviews
@@ -84,7 +84,7 @@ class InterviewOut(InterviewSummaryOut):
         return list(obj.guests.all())
 
 
-class QuestionOut(Schema):
+class InterviewQuestionOut(Schema):
     id: int
     nickname: str
     content: str
@@ -101,7 +101,7 @@ class QuestionOut(Schema):
         return obj.answered_by.name if obj.answered_by else ""
 
 
-class StaffQuestionOut(QuestionOut):
+class StaffQuestionOut(InterviewQuestionOut):
     phone: str
 
 
@@ -109,7 +109,7 @@ class ModerateIn(Schema):
     approve: bool
 
 
-class AnswerIn(Schema):
+class InterviewAnswerIn(Schema):
     answer: str
     guest_id: int | None = None
 
@@ -119,7 +119,7 @@ class PostIn(Schema):
     content: str
 
 
-class PublishIn(Schema):
+class InterviewPublishIn(Schema):
     transcript_summary: str
 
 
@@ -186,18 +186,16 @@ def create_interview(request: HttpRequest, payload: InterviewIn) -> Any:
     return Status(201, iv)
 
 
-@router.get("/{int:pk}", response={200: InterviewOut, **errors(404)}, summary="访谈详情")
-def get_interview(request: HttpRequest, pk: int) -> Any:
+@router.get("/{pk}", response={200: InterviewOut, **errors(404)}, summary="访谈详情")
+def get_interview(request: HttpRequest, pk: Id) -> Any:
     try:
         return sel.get_interview_for(caller(request), pk)
     except TongbanError as exc:
         return _map(exc)
 
 
-@router.put(
-    "/{int:pk}", response={200: InterviewOut, **errors(400, 403, 404)}, summary="修改访谈（草稿或预告）"
-)
-def update_interview(request: HttpRequest, pk: int, payload: InterviewIn) -> Any:
+@router.put("/{pk}", response={200: InterviewOut, **errors(400, 403, 404)}, summary="修改访谈（草稿或预告）")
+def update_interview(request: HttpRequest, pk: Id, payload: InterviewIn) -> Any:
     user = caller(request)
     try:
         iv = sel.get_interview_for(user, pk)
@@ -219,28 +217,28 @@ def _do(request: HttpRequest, pk: int, fn: Any, **kwargs: Any) -> Any:
         return _map(exc)
 
 
-@router.post("/{int:pk}/announce", response={200: InterviewOut, **errors(400, 403, 404)}, summary="发布预告")
-def announce(request: HttpRequest, pk: int) -> Any:
+@router.post("/{pk}/announce", response={200: InterviewOut, **errors(400, 403, 404)}, summary="发布预告")
+def announce(request: HttpRequest, pk: Id) -> Any:
     return _do(request, pk, interviews.interview_announce)
 
 
-@router.post("/{int:pk}/start", response={200: InterviewOut, **errors(400, 403, 404)}, summary="开始直播")
-def start(request: HttpRequest, pk: int) -> Any:
+@router.post("/{pk}/start", response={200: InterviewOut, **errors(400, 403, 404)}, summary="开始直播")
+def start(request: HttpRequest, pk: Id) -> Any:
     return _do(request, pk, interviews.interview_start)
 
 
-@router.post("/{int:pk}/end", response={200: InterviewOut, **errors(400, 403, 404)}, summary="结束直播")
-def end(request: HttpRequest, pk: int) -> Any:
+@router.post("/{pk}/end", response={200: InterviewOut, **errors(400, 403, 404)}, summary="结束直播")
+def end(request: HttpRequest, pk: Id) -> Any:
     return _do(request, pk, interviews.interview_end)
 
 
-@router.post("/{int:pk}/publish", response={200: InterviewOut, **errors(400, 403, 404)}, summary="发布实录")
-def publish(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
+@router.post("/{pk}/publish", response={200: InterviewOut, **errors(400, 403, 404)}, summary="发布实录")
+def publish(request: HttpRequest, pk: Id, payload: InterviewPublishIn) -> Any:
     return _do(request, pk, interviews.interview_publish, transcript_summary=payload.transcript_summary)
 
 
-@router.get("/{int:pk}/questions", response={200: list[StaffQuestionOut], **errors(404)}, summary="网友提问")
-def questions(request: HttpRequest, pk: int, status: str = "") -> Any:
+@router.get("/{pk}/questions", response={200: list[StaffQuestionOut], **errors(404)}, summary="网友提问")
+def questions(request: HttpRequest, pk: Id, status: str = "") -> Any:
     try:
         iv = sel.get_interview_for(caller(request), pk)
     except TongbanError as exc:
@@ -256,11 +254,11 @@ def questions(request: HttpRequest, pk: int, status: str = "") -> Any:
 
 
 @router.post(
-    "/questions/{int:qid}/moderate",
+    "/questions/{qid}/moderate",
     response={200: StaffQuestionOut, **errors(400, 403, 404)},
     summary="审核提问",
 )
-def moderate(request: HttpRequest, qid: int, payload: ModerateIn) -> Any:
+def moderate(request: HttpRequest, qid: Id, payload: ModerateIn) -> Any:
     user = caller(request)
     try:
         q = sel.get_question_for(user, qid)
@@ -270,11 +268,11 @@ def moderate(request: HttpRequest, qid: int, payload: ModerateIn) -> Any:
 
 
 @router.post(
-    "/questions/{int:qid}/answer",
+    "/questions/{qid}/answer",
     response={200: StaffQuestionOut, **errors(400, 403, 404)},
     summary="嘉宾回答",
 )
-def answer(request: HttpRequest, qid: int, payload: AnswerIn) -> Any:
+def answer(request: HttpRequest, qid: Id, payload: InterviewAnswerIn) -> Any:
     user = caller(request)
     try:
         q = sel.get_question_for(user, qid)
@@ -284,10 +282,8 @@ def answer(request: HttpRequest, qid: int, payload: AnswerIn) -> Any:
         return _map(exc)
 
 
-@router.post(
-    "/{int:pk}/posts", response={201: FeedItemOut, **errors(400, 403, 404)}, summary="主持人/嘉宾发言"
-)
-def add_post(request: HttpRequest, pk: int, payload: PostIn) -> Any:
+@router.post("/{pk}/posts", response={201: FeedItemOut, **errors(400, 403, 404)}, summary="主持人/嘉宾发言")
+def add_post(request: HttpRequest, pk: Id, payload: PostIn) -> Any:
     user = caller(request)
     try:
         iv = sel.get_interview_for(user, pk)
@@ -304,7 +300,7 @@ def add_post(request: HttpRequest, pk: int, payload: PostIn) -> Any:
 
 
 # --- public ------------------------------------------------------------------------------------
-class PublicListOut(Schema):
+class InterviewPublicListOut(Schema):
     live: list[InterviewSummaryOut]
     upcoming: list[InterviewSummaryOut]
     past: list[InterviewSummaryOut]
@@ -322,7 +318,10 @@ class PublicInterviewOut(InterviewSummaryOut):
 
 
 @public_router.get(
-    "/", response={200: PublicListOut, 404: Any}, auth=None, summary="访谈列表（直播、预告、往期）"
+    "/",
+    response={200: InterviewPublicListOut, **public_errors(404)},
+    auth=None,
+    summary="访谈列表（直播、预告、往期）",
 )
 def public_list(request: HttpRequest) -> Any:
     county = sel.public_county()
@@ -336,8 +335,10 @@ def public_list(request: HttpRequest) -> Any:
     }
 
 
-@public_router.get("/{int:pk}", response={200: PublicInterviewOut, 404: Any}, auth=None, summary="访谈详情")
-def public_detail(request: HttpRequest, pk: int) -> Any:
+@public_router.get(
+    "/{pk}", response={200: PublicInterviewOut, **public_errors(404)}, auth=None, summary="访谈详情"
+)
+def public_detail(request: HttpRequest, pk: Id) -> Any:
     try:
         return sel.get_public_interview(pk)
     except NotFound as exc:
@@ -345,12 +346,12 @@ def public_detail(request: HttpRequest, pk: int) -> Any:
 
 
 @public_router.get(
-    "/{int:pk}/feed",
-    response={200: FeedOut, 204: None, 404: Any},
+    "/{pk}/feed",
+    response={200: FeedOut, 204: None, **public_errors(404)},
     auth=None,
     summary="直播内容（since=客户端已有的版本；无变化时 204）",
 )
-def public_feed(request: HttpRequest, pk: int, since: int | None = Query(None)) -> Any:
+def public_feed(request: HttpRequest, pk: Id, since: int | None = Query(None)) -> Any:
     current = sel.current_version(pk)
     if current is None:
         return Status(404, {"detail": str(_("访谈不存在。"))})
@@ -370,12 +371,12 @@ def public_feed(request: HttpRequest, pk: int, since: int | None = Query(None)) 
 
 
 @public_router.post(
-    "/{int:pk}/questions",
-    response={201: AskedOut, 400: Any, 404: Any, 429: Any},
+    "/{pk}/questions",
+    response={201: AskedOut, **public_errors(400, 404, 429)},
     auth=None,
     summary="网友提问",
 )
-def public_ask(request: HttpRequest, pk: int, payload: AskIn) -> Any:
+def public_ask(request: HttpRequest, pk: Id, payload: AskIn) -> Any:
     try:
         iv = sel.get_public_interview(pk)
         antispam.rate_limit(request, f"interview_ask:{pk}", limit=5, window=600)

@@ -15,8 +15,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from tongban.api.common import Id, Offset, OptionalId, OptionalYear, errors, public_errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core import clock as tclock
 from tongban.core.errors import NotFound, TongbanError
 from tongban.identity.models import PublicAccount
@@ -52,7 +52,7 @@ class LetterSummaryOut(Schema):
     is_published: bool
 
 
-class EventOut(Schema):
+class LetterEventOut(Schema):
     kind: str
     label: str
     on: date
@@ -62,7 +62,7 @@ class EventOut(Schema):
     note: str
 
 
-class DraftOut(Schema):
+class LetterDraftOut(Schema):
     id: int
     unit: str
     status: str
@@ -84,8 +84,8 @@ class LetterOut(LetterSummaryOut):
     rating_due_on: date | None
     rating_defaulted: bool
     rehandle_count: int
-    draft: DraftOut | None
-    events: list[EventOut]
+    draft: LetterDraftOut | None
+    events: list[LetterEventOut]
 
 
 class LetterPage(Schema):
@@ -105,18 +105,18 @@ class ReasonIn(Schema):
     reason: str
 
 
-class DraftIn(Schema):
+class LetterDraftIn(Schema):
     content: str
     submit: bool = False
 
 
-class ReviewIn(Schema):
+class LetterReviewIn(Schema):
     approve: bool
     note: str = ""
     content: str | None = None
 
 
-class AnswerIn(Schema):
+class LetterAnswerIn(Schema):
     content: str
 
 
@@ -125,7 +125,7 @@ class InvalidateIn(Schema):
     reason: str
 
 
-class PublishIn(Schema):
+class LetterPublishIn(Schema):
     publish: bool
 
 
@@ -167,7 +167,7 @@ class WrittenOut(Schema):
     due_on: date
 
 
-class LookupIn(Schema):
+class LetterLookupIn(Schema):
     code: str
     phone: str
 
@@ -199,16 +199,16 @@ class TrackOut(Schema):
     events: list[PublicEventOut]
 
 
-class RateIn(LookupIn):
+class LetterRateIn(LetterLookupIn):
     rating: str
     comment: str = ""
 
 
-class RehandleIn(LookupIn):
+class RehandleIn(LetterLookupIn):
     reason: str
 
 
-class PublishedOut(Schema):
+class LetterPublishedOut(Schema):
     id: int
     title: str
     kind: str
@@ -225,7 +225,7 @@ class PublishedPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[PublishedOut]
+    items: list[LetterPublishedOut]
 
 
 class KindCountOut(Schema):
@@ -234,7 +234,7 @@ class KindCountOut(Schema):
     count: int
 
 
-class MonthCountOut(Schema):
+class LetterMonthCountOut(Schema):
     month: str
     received: int
     answered: int
@@ -250,7 +250,7 @@ class StatsOut(Schema):
     satisfied: int
     satisfaction_rate: float | None
     by_kind: list[KindCountOut]
-    by_month: list[MonthCountOut]
+    by_month: list[LetterMonthCountOut]
 
 
 # --- converters --------------------------------------------------------------------------------
@@ -379,12 +379,12 @@ def letter_list(
     request: HttpRequest,
     box: str = "",
     kind: str = "",
-    mailbox_id: int | None = None,
-    unit_id: int | None = None,
+    mailbox_id: OptionalId = None,
+    unit_id: OptionalId = None,
     overdue: bool = False,
     q: str = "",
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Boxes of the office: received (待转办), review (待审核), routed (办理中), answered, closed,
     invalid, all; of a unit's letter handler: todo (待办理), submitted (已提交), done (已答复)."""
@@ -406,7 +406,7 @@ def letter_list(
 
 
 @router.get("{letter_id}", response={200: LetterOut, **errors(403, 404)}, summary="来信详情与办理过程")
-def letter_detail(request: HttpRequest, letter_id: int) -> dict[str, Any]:
+def letter_detail(request: HttpRequest, letter_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _detail(user, sel.get_letter_for(user, letter_id))
 
@@ -416,7 +416,7 @@ def _done(user: Any, letter_id: int) -> dict[str, Any]:
 
 
 @router.post("{letter_id}/route", response={200: LetterOut, **errors(400, 403, 404)}, summary="转办")
-def letter_route(request: HttpRequest, letter_id: int, body: RouteIn) -> dict[str, Any]:
+def letter_route(request: HttpRequest, letter_id: Id, body: RouteIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.letter_route(letter=lt, actor=user, unit_id=body.unit_id, note=body.note, request=request)
@@ -424,7 +424,7 @@ def letter_route(request: HttpRequest, letter_id: int, body: RouteIn) -> dict[st
 
 
 @router.post("{letter_id}/return", response={200: LetterOut, **errors(400, 403, 404)}, summary="承办单位退回")
-def letter_return(request: HttpRequest, letter_id: int, body: ReasonIn) -> dict[str, Any]:
+def letter_return(request: HttpRequest, letter_id: Id, body: ReasonIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.letter_return(letter=lt, actor=user, reason=body.reason, request=request)
@@ -463,7 +463,7 @@ def _blank_detail(lt: Letter) -> dict[str, Any]:
 @router.post(
     "{letter_id}/draft", response={200: LetterOut, **errors(400, 403, 404)}, summary="保存或提交答复稿"
 )
-def letter_draft(request: HttpRequest, letter_id: int, body: DraftIn) -> dict[str, Any]:
+def letter_draft(request: HttpRequest, letter_id: Id, body: LetterDraftIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.reply_save(letter=lt, actor=user, content=body.content, submit=body.submit, request=request)
@@ -473,7 +473,7 @@ def letter_draft(request: HttpRequest, letter_id: int, body: DraftIn) -> dict[st
 @router.post(
     "{letter_id}/submit", response={200: LetterOut, **errors(400, 403, 404)}, summary="提交答复稿审核"
 )
-def letter_submit_draft(request: HttpRequest, letter_id: int, body: AnswerIn) -> dict[str, Any]:
+def letter_submit_draft(request: HttpRequest, letter_id: Id, body: LetterAnswerIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.reply_save(letter=lt, actor=user, content=body.content, submit=True, request=request)
@@ -481,7 +481,7 @@ def letter_submit_draft(request: HttpRequest, letter_id: int, body: AnswerIn) ->
 
 
 @router.post("{letter_id}/review", response={200: LetterOut, **errors(400, 403, 404)}, summary="审核答复稿")
-def letter_review(request: HttpRequest, letter_id: int, body: ReviewIn) -> dict[str, Any]:
+def letter_review(request: HttpRequest, letter_id: Id, body: LetterReviewIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.reply_review(
@@ -493,7 +493,7 @@ def letter_review(request: HttpRequest, letter_id: int, body: ReviewIn) -> dict[
 @router.post(
     "{letter_id}/answer", response={200: LetterOut, **errors(400, 403, 404)}, summary="信箱办公室直接答复"
 )
-def letter_answer(request: HttpRequest, letter_id: int, body: AnswerIn) -> dict[str, Any]:
+def letter_answer(request: HttpRequest, letter_id: Id, body: LetterAnswerIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.letter_answer(letter=lt, actor=user, content=body.content, request=request)
@@ -503,7 +503,7 @@ def letter_answer(request: HttpRequest, letter_id: int, body: AnswerIn) -> dict[
 @router.post(
     "{letter_id}/invalidate", response={200: LetterOut, **errors(400, 403, 404)}, summary="认定无效信件"
 )
-def letter_invalidate(request: HttpRequest, letter_id: int, body: InvalidateIn) -> dict[str, Any]:
+def letter_invalidate(request: HttpRequest, letter_id: Id, body: InvalidateIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.letter_invalidate(
@@ -515,7 +515,7 @@ def letter_invalidate(request: HttpRequest, letter_id: int, body: InvalidateIn) 
 @router.post(
     "{letter_id}/publish", response={200: LetterOut, **errors(400, 403, 404)}, summary="公开或撤销公开"
 )
-def letter_publish(request: HttpRequest, letter_id: int, body: PublishIn) -> dict[str, Any]:
+def letter_publish(request: HttpRequest, letter_id: Id, body: LetterPublishIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.letter_publish(letter=lt, actor=user, publish=body.publish, request=request)
@@ -523,7 +523,7 @@ def letter_publish(request: HttpRequest, letter_id: int, body: PublishIn) -> dic
 
 
 @router.post("{letter_id}/urge", response={200: LetterOut, **errors(400, 403, 404)}, summary="督办")
-def letter_urge(request: HttpRequest, letter_id: int, body: NoteIn) -> dict[str, Any]:
+def letter_urge(request: HttpRequest, letter_id: Id, body: NoteIn) -> dict[str, Any]:
     user = _caller(request)
     lt = sel.get_letter_for(user, letter_id)
     letters.letter_urge(letter=lt, actor=user, note=body.note, request=request)
@@ -577,7 +577,7 @@ def public_write(request: HttpRequest, body: WriteIn) -> Status:
     )
 
 
-def _lookup(request: HttpRequest, body: LookupIn) -> Letter:
+def _lookup(request: HttpRequest, body: LetterLookupIn) -> Letter:
     try:
         return sel.letter_lookup(body.code, body.phone)
     except NotFound:
@@ -588,12 +588,12 @@ def _lookup(request: HttpRequest, body: LookupIn) -> Letter:
 @public_router.post(
     "lookup", auth=None, response={200: TrackOut, **errors(400, 404)}, summary="凭查询码和电话查询"
 )
-def public_lookup(request: HttpRequest, body: LookupIn) -> dict[str, Any]:
+def public_lookup(request: HttpRequest, body: LetterLookupIn) -> dict[str, Any]:
     return _track(_lookup(request, body))
 
 
 @public_router.post("rate", auth=None, response={200: TrackOut, **errors(400, 404)}, summary="评价答复")
-def public_rate(request: HttpRequest, body: RateIn) -> dict[str, Any]:
+def public_rate(request: HttpRequest, body: LetterRateIn) -> dict[str, Any]:
     lt = _lookup(request, body)
     return _track(letters.letter_rate(letter=lt, rating=body.rating, comment=body.comment))
 
@@ -606,16 +606,18 @@ def public_rehandle(request: HttpRequest, body: RehandleIn) -> dict[str, Any]:
     return _track(letters.letter_rehandle(letter=lt, reason=body.reason))
 
 
-@public_router.get("published", auth=None, response={200: PublishedPage}, summary="公开信件")
+@public_router.get(
+    "published", auth=None, response={200: PublishedPage, **public_errors()}, summary="公开信件"
+)
 def public_published(
     request: HttpRequest,
     kind: str = "",
-    mailbox_id: int | None = None,
+    mailbox_id: OptionalId = None,
     start: date | None = None,
     end: date | None = None,
     q: str = "",
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     qs = sel.published_filtered(
         _county(), sel.PublicFilter(kind=kind, mailbox_id=mailbox_id, start=start, end=end, q=q[:50])
@@ -629,14 +631,17 @@ def public_published(
 
 
 @public_router.get(
-    "published/{letter_id}", auth=None, response={200: PublishedOut, **errors(404)}, summary="公开信件详情"
+    "published/{letter_id}",
+    auth=None,
+    response={200: LetterPublishedOut, **errors(404)},
+    summary="公开信件详情",
 )
-def public_published_detail(request: HttpRequest, letter_id: int) -> dict[str, Any]:
+def public_published_detail(request: HttpRequest, letter_id: Id) -> dict[str, Any]:
     return _published(sel.published_letter(_county(), letter_id))
 
 
 @public_router.get("stats", auth=None, response={200: StatsOut, **errors(400)}, summary="信件统计")
-def public_stats(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def public_stats(request: HttpRequest, year: OptionalYear = None) -> dict[str, Any]:
     if year is not None and not (2000 <= year <= tclock.today().year):
         raise TongbanError("letters.bad_year", _("年度不正确。"), field="year")
     return sel.public_stats(_county(), year=year)

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors
 from tongban.core.errors import TongbanError
 from tongban.identity import public
 from tongban.interaction import antispam, surveys
@@ -36,7 +36,7 @@ class QuestionIn(Schema):
     required: bool = True
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     id: int
     text: str
     kind: str
@@ -81,7 +81,7 @@ class SurveyOut(SurveySummaryOut):
     body: str
     result_summary: str
     draft_file_url: str
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
     @staticmethod
     def resolve_draft_file_url(obj: Survey) -> str:
@@ -120,7 +120,7 @@ class ResultsOut(Schema):
     questions: list[QuestionResultOut]
 
 
-class PublicListOut(Schema):
+class SurveyPublicListOut(Schema):
     open: list[SurveySummaryOut]
     closed: list[SurveySummaryOut]
 
@@ -176,13 +176,13 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
     return Status(201, s)
 
 
-@router.get("/{int:pk}", response={200: SurveyOut, **errors(404)}, summary="征集调查详情")
-def get_survey(request: HttpRequest, pk: int) -> Any:
+@router.get("/{pk}", response={200: SurveyOut, **errors(404)}, summary="征集调查详情")
+def get_survey(request: HttpRequest, pk: Id) -> Any:
     return sel.get_survey_for(caller(request), pk)
 
 
-@router.put("/{int:pk}", response={200: SurveyOut, **errors(400, 403, 404)}, summary="修改征集调查")
-def update_survey(request: HttpRequest, pk: int, payload: SurveyUpdateIn) -> Any:
+@router.put("/{pk}", response={200: SurveyOut, **errors(400, 403, 404)}, summary="修改征集调查")
+def update_survey(request: HttpRequest, pk: Id, payload: SurveyUpdateIn) -> Any:
     user = caller(request)
     s = sel.get_survey_for(user, pk)
     return surveys.survey_update(
@@ -192,33 +192,33 @@ def update_survey(request: HttpRequest, pk: int, payload: SurveyUpdateIn) -> Any
     )  # fmt: skip
 
 
-@router.post("/{int:pk}/open", response={200: SurveyOut, **errors(400, 403, 404)}, summary="发布")
-def open_survey(request: HttpRequest, pk: int) -> Any:
+@router.post("/{pk}/open", response={200: SurveyOut, **errors(400, 403, 404)}, summary="发布")
+def open_survey(request: HttpRequest, pk: Id) -> Any:
     user = caller(request)
     return surveys.survey_open(sel.get_survey_for(user, pk), actor=user, request=request)
 
 
-@router.post("/{int:pk}/close", response={200: SurveyOut, **errors(400, 403, 404)}, summary="结束征集")
-def close_survey(request: HttpRequest, pk: int) -> Any:
+@router.post("/{pk}/close", response={200: SurveyOut, **errors(400, 403, 404)}, summary="结束征集")
+def close_survey(request: HttpRequest, pk: Id) -> Any:
     user = caller(request)
     return surveys.survey_close(sel.get_survey_for(user, pk), actor=user, request=request)
 
 
-@router.post("/{int:pk}/result", response={200: SurveyOut, **errors(400, 403, 404)}, summary="公布结果反馈")
-def publish_result(request: HttpRequest, pk: int, payload: ResultIn) -> Any:
+@router.post("/{pk}/result", response={200: SurveyOut, **errors(400, 403, 404)}, summary="公布结果反馈")
+def publish_result(request: HttpRequest, pk: Id, payload: ResultIn) -> Any:
     user = caller(request)
     return surveys.survey_publish_result(
         sel.get_survey_for(user, pk), actor=user, text=payload.result_summary, request=request
     )
 
 
-@router.get("/{int:pk}/results", response={200: ResultsOut, **errors(404)}, summary="统计结果（含文字回答）")
-def staff_results(request: HttpRequest, pk: int) -> Any:
+@router.get("/{pk}/results", response={200: ResultsOut, **errors(404)}, summary="统计结果（含文字回答）")
+def staff_results(request: HttpRequest, pk: Id) -> Any:
     return _results(sel.get_survey_for(caller(request), pk), with_texts=True)
 
 
 # --- public ------------------------------------------------------------------------------------
-@public_router.get("/", response={200: PublicListOut, 404: Any}, auth=None, summary="征集调查列表")
+@public_router.get("/", response={200: SurveyPublicListOut, 404: Any}, auth=None, summary="征集调查列表")
 def public_list(request: HttpRequest) -> Any:
     county = public_county()
     if county is None:
@@ -229,18 +229,18 @@ def public_list(request: HttpRequest) -> Any:
     }
 
 
-@public_router.get("/{int:pk}", response={200: SurveyOut, **errors(404)}, auth=None, summary="征集调查详情")
-def public_detail(request: HttpRequest, pk: int) -> Any:
+@public_router.get("/{pk}", response={200: SurveyOut, **errors(404)}, auth=None, summary="征集调查详情")
+def public_detail(request: HttpRequest, pk: Id) -> Any:
     return sel.get_public_survey(pk)
 
 
 @public_router.post(
-    "/{int:pk}/responses",
+    "/{pk}/responses",
     response={201: RespondedOut, **errors(400, 404, 429)},
     auth=None,
     summary="提交意见/答卷",
 )
-def public_respond(request: HttpRequest, pk: int, payload: RespondIn) -> Any:
+def public_respond(request: HttpRequest, pk: Id, payload: RespondIn) -> Any:
     survey = sel.get_public_survey(pk)
     account = public.account_of(request)
     try:
@@ -255,10 +255,8 @@ def public_respond(request: HttpRequest, pk: int, payload: RespondIn) -> Any:
     return Status(201, {"id": r.pk, "detail": str(_("提交成功，感谢您的参与！"))})
 
 
-@public_router.get(
-    "/{int:pk}/results", response={200: ResultsOut, **errors(404)}, auth=None, summary="统计结果"
-)
-def public_results(request: HttpRequest, pk: int) -> Any:
+@public_router.get("/{pk}/results", response={200: ResultsOut, **errors(404)}, auth=None, summary="统计结果")
+def public_results(request: HttpRequest, pk: Id) -> Any:
     survey = sel.get_public_survey(pk)
     if survey.status not in sel.RESULT_STATUSES:
         return Status(404, {"detail": str(_("征集调查结束后公布结果。")), "code": "surveys.no_results"})

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors
 from tongban.core.errors import NotFound
 from tongban.meetings import access
 from tongban.meetings import attendance as att
@@ -20,7 +20,7 @@ from tongban.meetings.models import Attendee, Meeting
 router = Router(tags=["会议：签到与出勤"])
 
 
-class PersonOut(Schema):
+class AttendancePersonOut(Schema):
     attendee_id: int
     user_id: int
     name: str
@@ -31,7 +31,7 @@ class PersonOut(Schema):
     reason: str
 
 
-class CountsOut(Schema):
+class AttendanceCountsOut(Schema):
     unit_id: int | None
     unit: str
     seats: int | None
@@ -46,11 +46,11 @@ class CountsOut(Schema):
     rate: float | None
 
 
-class UnitOut(CountsOut):
-    people: list[PersonOut]
+class AttendanceUnitOut(AttendanceCountsOut):
+    people: list[AttendancePersonOut]
 
 
-class VenueOut(Schema):
+class AttendanceVenueOut(Schema):
     attendee_id: int
     venue: str
     unit: str
@@ -58,16 +58,16 @@ class VenueOut(Schema):
     at: datetime | None
 
 
-class ReportOut(Schema):
+class AttendanceReportOut(Schema):
     meeting_id: int
     title: str
     starts_at: datetime
     ends_at: datetime
     late_after: datetime
     ended: bool
-    units: list[UnitOut]
-    totals: CountsOut
-    venues: list[VenueOut]
+    units: list[AttendanceUnitOut]
+    totals: AttendanceCountsOut
+    venues: list[AttendanceVenueOut]
 
 
 class TokenIn(Schema):
@@ -86,7 +86,7 @@ class SignInOut(Schema):
     message: str
 
 
-class AttendeeOut(Schema):
+class AttendanceAttendeeOut(Schema):
     id: int
     name: str
     unit: str
@@ -122,17 +122,17 @@ def _attendee(meeting: Meeting, attendee_id: int) -> Attendee:
 
 @router.get(
     "{id}/attendance",
-    response={200: ReportOut, **errors(403, 404)},
+    response={200: AttendanceReportOut, **errors(403, 404)},
     summary="出勤统计（各单位到会、迟到、请假、缺席）",
 )
-def attendance_report(request: HttpRequest, id: int) -> dict[str, Any]:
+def attendance_report(request: HttpRequest, id: Id) -> dict[str, Any]:
     user = caller(request)
     meeting = access.get_meeting_for(user, id)
     return att.report_json(att.report_for(user, meeting))
 
 
 @router.post("{id}/signin", response={200: SignInOut, **errors(400, 403, 404)}, summary="扫码签到（本人）")
-def signin_qr(request: HttpRequest, id: int, body: TokenIn) -> dict[str, Any]:
+def signin_qr(request: HttpRequest, id: Id, body: TokenIn) -> dict[str, Any]:
     user = caller(request)
     meeting = Meeting.objects.filter(pk=id).first()
     if meeting is None or (not att.token_valid(meeting, body.token) and not access.can_view(user, meeting)):
@@ -149,10 +149,10 @@ def signin_qr(request: HttpRequest, id: int, body: TokenIn) -> dict[str, Any]:
 
 @router.post(
     "{id}/attendance/{attendee_id}/signin",
-    response={200: AttendeeOut, **errors(400, 403, 404)},
+    response={200: AttendanceAttendeeOut, **errors(400, 403, 404)},
     summary="会务代签到",
 )
-def attendee_signin(request: HttpRequest, id: int, attendee_id: int) -> dict[str, Any]:
+def attendee_signin(request: HttpRequest, id: Id, attendee_id: Id) -> dict[str, Any]:
     user = caller(request)
     meeting = access.get_meeting_for(user, id)
     a = att.sign_in_by_organiser(meeting=meeting, attendee=_attendee(meeting, attendee_id), actor=user)
@@ -161,10 +161,10 @@ def attendee_signin(request: HttpRequest, id: int, attendee_id: int) -> dict[str
 
 @router.post(
     "{id}/attendance/{attendee_id}/leave",
-    response={200: AttendeeOut, **errors(400, 403, 404)},
+    response={200: AttendanceAttendeeOut, **errors(400, 403, 404)},
     summary="登记请假（会务人员或本单位文书）",
 )
-def attendee_leave(request: HttpRequest, id: int, attendee_id: int, body: ReasonIn) -> dict[str, Any]:
+def attendee_leave(request: HttpRequest, id: Id, attendee_id: Id, body: ReasonIn) -> dict[str, Any]:
     user = caller(request)
     meeting = access.get_meeting_for(user, id)
     a = att.mark_leave(
@@ -175,10 +175,10 @@ def attendee_leave(request: HttpRequest, id: int, attendee_id: int, body: Reason
 
 @router.post(
     "{id}/attendance/{attendee_id}/undo",
-    response={200: AttendeeOut, **errors(400, 403, 404)},
+    response={200: AttendanceAttendeeOut, **errors(400, 403, 404)},
     summary="撤销签到（须填写原因）",
 )
-def attendee_undo(request: HttpRequest, id: int, attendee_id: int, body: ReasonIn) -> dict[str, Any]:
+def attendee_undo(request: HttpRequest, id: Id, attendee_id: Id, body: ReasonIn) -> dict[str, Any]:
     user = caller(request)
     meeting = access.get_meeting_for(user, id)
     a = att.undo_sign_in(

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors
 from tongban.core.errors import NotFound
 from tongban.meetings import access, records
 from tongban.meetings import minutes as minutes_svc
@@ -54,7 +54,7 @@ class MinutesIn(Schema):
     body_html: str
 
 
-class DraftIn(Schema):
+class MinutesDraftIn(Schema):
     replace: bool = False
 
 
@@ -120,7 +120,7 @@ def _recording(meeting: Meeting, rec: Recording) -> dict[str, Any]:
 @router.get(
     "{meeting_id}/recordings", response={200: list[RecordingOut], **errors(403, 404)}, summary="会议录像"
 )
-def recording_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+def recording_list(request: HttpRequest, meeting_id: Id) -> list[dict[str, Any]]:
     _user, meeting = _viewable(request, meeting_id)
     return [_recording(meeting, r) for r in records.recordings_of(meeting)]
 
@@ -128,7 +128,7 @@ def recording_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]
 @router.delete(
     "{meeting_id}/recordings/{rec_id}", response={204: None, **errors(400, 403, 404)}, summary="删除录像"
 )
-def recording_delete(request: HttpRequest, meeting_id: int, rec_id: int, body: ReasonIn) -> Status:
+def recording_delete(request: HttpRequest, meeting_id: Id, rec_id: Id, body: ReasonIn) -> Status:
     user = caller(request)
     meeting = access.get_meeting_for(user, meeting_id)
     access.require_manage(user, meeting)
@@ -169,13 +169,13 @@ def _minutes(user: Any, meeting: Meeting, m: Minutes | None) -> dict[str, Any]:
 
 
 @router.get("{meeting_id}/minutes", response={200: MinutesOut, **errors(403, 404)}, summary="会议纪要")
-def minutes_get(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def minutes_get(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     user, meeting = _viewable(request, meeting_id)
     return _minutes(user, meeting, minutes_svc.get_minutes(meeting))
 
 
 @router.put("{meeting_id}/minutes", response={200: MinutesOut, **errors(400, 403, 404)}, summary="保存纪要")
-def minutes_put(request: HttpRequest, meeting_id: int, body: MinutesIn) -> dict[str, Any]:
+def minutes_put(request: HttpRequest, meeting_id: Id, body: MinutesIn) -> dict[str, Any]:
     user = caller(request)
     meeting = access.get_meeting_for(user, meeting_id)
     minutes_svc.minutes_save(
@@ -189,7 +189,7 @@ def minutes_put(request: HttpRequest, meeting_id: int, body: MinutesIn) -> dict[
     response={200: MinutesOut, **errors(400, 403, 404)},
     summary="从议程生成纪要草稿",
 )
-def minutes_draft(request: HttpRequest, meeting_id: int, body: DraftIn | None = None) -> dict[str, Any]:
+def minutes_draft(request: HttpRequest, meeting_id: Id, body: MinutesDraftIn | None = None) -> dict[str, Any]:
     user = caller(request)
     meeting = access.get_meeting_for(user, meeting_id)
     minutes_svc.draft_from_agenda(
@@ -203,7 +203,7 @@ def minutes_draft(request: HttpRequest, meeting_id: int, body: DraftIn | None = 
     response={201: DocumentRefOut, **errors(400, 403, 404)},
     summary="纪要转公文办理",
 )
-def minutes_to_documents(request: HttpRequest, meeting_id: int) -> Status:
+def minutes_to_documents(request: HttpRequest, meeting_id: Id) -> Status:
     user = caller(request)
     meeting = access.get_meeting_for(user, meeting_id)
     doc = minutes_svc.minutes_to_documents(meeting=meeting, actor=user, request=request)
@@ -225,7 +225,7 @@ def minutes_to_documents(request: HttpRequest, meeting_id: int) -> Status:
     summary="纪要 PDF（纪要格式预览）",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
-def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes_pdf(request: HttpRequest, meeting_id: Id) -> HttpResponse:
     _user, meeting = _viewable(request, meeting_id)
     m = minutes_svc.get_minutes(meeting)
     if m is None or not m.body_html.strip():

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from tongban.api.common import Id, OptionalId, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import NotFound, PermissionDenied
 from tongban.identity.models import User
 from tongban.meetings import schedules
@@ -46,7 +46,7 @@ class WeekItemOut(EntryOut):
     continued: bool
 
 
-class DayOut(Schema):
+class ScheduleDayOut(Schema):
     date: date
     label: str
     items: list[WeekItemOut]
@@ -56,7 +56,7 @@ class WeekOut(Schema):
     leader: LeaderOut
     week_start: date
     label: str
-    days: list[DayOut]
+    days: list[ScheduleDayOut]
 
 
 class EntryIn(Schema):
@@ -76,18 +76,18 @@ class EntryPatch(Schema):
     visibility: str | None = None
 
 
-class SavedOut(Schema):
+class ScheduleSavedOut(Schema):
     entry: EntryOut
     warning: str
     clashes: list[EntryOut]
 
 
-class PublishIn(Schema):
+class SchedulePublishIn(Schema):
     week: date
     county_id: int | None = None
 
 
-class PublishedOut(Schema):
+class SchedulePublishedOut(Schema):
     week_start: date
     title: str
     entries: int
@@ -144,7 +144,7 @@ def leaders(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("leaders/{user_id}/week", response={200: WeekOut, **errors(404)}, summary="领导一周日程")
-def leader_week(request: HttpRequest, user_id: int, week: str = "") -> dict[str, Any]:
+def leader_week(request: HttpRequest, user_id: Id, week: str = "") -> dict[str, Any]:
     """The week holding ``week`` (YYYY-MM-DD; this week when missing), grouped by day; ``slot`` is
     am (上午), pm (下午) or evening (晚上) by start time."""
     user = _caller(request)
@@ -169,7 +169,7 @@ def leader_week(request: HttpRequest, user_id: int, week: str = "") -> dict[str,
     }
 
 
-@router.post("entries", response={201: SavedOut, **errors(400, 403, 404)}, summary="新增日程")
+@router.post("entries", response={201: ScheduleSavedOut, **errors(400, 403, 404)}, summary="新增日程")
 def entry_create(request: HttpRequest, body: EntryIn) -> Status:
     """By the leader, a secretary of the leader or a schedule clerk. An overlap with another entry
     of the leader is saved and reported in ``warning`` and ``clashes``."""
@@ -181,8 +181,10 @@ def entry_create(request: HttpRequest, body: EntryIn) -> Status:
     return Status(201, _saved(saved))
 
 
-@router.patch("entries/{entry_id}", response={200: SavedOut, **errors(400, 403, 404)}, summary="修改日程")
-def entry_update(request: HttpRequest, entry_id: int, body: EntryPatch) -> dict[str, Any]:
+@router.patch(
+    "entries/{entry_id}", response={200: ScheduleSavedOut, **errors(400, 403, 404)}, summary="修改日程"
+)
+def entry_update(request: HttpRequest, entry_id: Id, body: EntryPatch) -> dict[str, Any]:
     """Only the given fields change. A meeting's entry: only ``visibility``."""
     user = _caller(request)
     entry = sel.get_entry_for(user, entry_id)
@@ -191,7 +193,7 @@ def entry_update(request: HttpRequest, entry_id: int, body: EntryPatch) -> dict[
 
 
 @router.delete("entries/{entry_id}", response={204: None, **errors(400, 403, 404)}, summary="删除日程")
-def entry_delete(request: HttpRequest, entry_id: int) -> Status:
+def entry_delete(request: HttpRequest, entry_id: Id) -> Status:
     user = _caller(request)
     entry = sel.get_entry_for(user, entry_id)
     schedules.entry_delete(actor=user, entry=entry, request=request)
@@ -199,7 +201,7 @@ def entry_delete(request: HttpRequest, entry_id: int) -> Status:
 
 
 @router.get("county", response={200: dict[str, Any], **errors(403, 404)}, summary="领导周活动安排")
-def county_week(request: HttpRequest, week: str = "", county_id: int | None = None) -> dict[str, Any]:
+def county_week(request: HttpRequest, week: str = "", county_id: OptionalId = None) -> dict[str, Any]:
     """rows = the county's leaders in protocol order; each row's ``cells`` = 周一…周日, each
     {"am": [...], "pm": [...]} (evening entries in pm with ``evening`` true). Public and internal
     entries; never private ones."""
@@ -211,9 +213,9 @@ def county_week(request: HttpRequest, week: str = "", county_id: int | None = No
 
 
 @router.post(
-    "county/publish", response={200: PublishedOut, **errors(400, 403, 404)}, summary="发布到门户网站"
+    "county/publish", response={200: SchedulePublishedOut, **errors(400, 403, 404)}, summary="发布到门户网站"
 )
-def county_publish(request: HttpRequest, body: PublishIn) -> dict[str, Any]:
+def county_publish(request: HttpRequest, body: SchedulePublishIn) -> dict[str, Any]:
     """The schedule clerk publishes the week's public entries to the portal's 县领导 column; the
     same week again updates that page."""
     user = _caller(request)

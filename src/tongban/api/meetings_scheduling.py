@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from tongban.api.common import Id, Offset, OptionalId, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import PermissionDenied
 from tongban.meetings import access, scheduling
 from tongban.meetings import selectors as sel
@@ -69,7 +69,7 @@ class AttendeeOut(Schema):
     venue_id: int | None
 
 
-class MaterialOut(Schema):
+class MeetingMaterialOut(Schema):
     id: int
     name: str
     size: int
@@ -108,7 +108,7 @@ class MeetingOut(MeetingSummaryOut):
     agenda: list[AgendaOut]
     invitations_detail: list[InvitationOut]
     attendees: list[AttendeeOut]
-    materials: list[MaterialOut]
+    materials: list[MeetingMaterialOut]
 
 
 class ClashOut(Schema):
@@ -123,7 +123,7 @@ class ClashOut(Schema):
     ends_at: datetime | None
 
 
-class SavedOut(Schema):
+class MeetingSavedOut(Schema):
     meeting: MeetingOut
     warnings: list[ClashOut]
 
@@ -216,7 +216,7 @@ class ConfirmIn(Schema):
     note: str = ""
 
 
-class PersonOut(Schema):
+class MeetingPersonOut(Schema):
     attendee_id: int
     user_id: int
     name: str
@@ -232,7 +232,7 @@ class ConfirmationOut(Schema):
     seats: int
     status: str
     status_label: str
-    people: list[PersonOut]
+    people: list[MeetingPersonOut]
     confirmed_by: str
     confirmed_at: datetime | None
     reminders_sent: int
@@ -386,7 +386,7 @@ def meeting_list(
     q: str = "",
     kind: str = "",
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Boxes: upcoming (即将召开), today (今日), confirm (待回执), organised (我组织的), past (已结束)."""
     user = _caller(request)
@@ -404,7 +404,7 @@ def meeting_list(
 
 @router.post(
     "",
-    response={201: SavedOut, 409: ClashRefusedOut, **errors(400, 403)},
+    response={201: MeetingSavedOut, 409: ClashRefusedOut, **errors(400, 403)},
     summary="安排会议（草稿）",
 )
 def meeting_create(request: HttpRequest, body: MeetingIn) -> Status:
@@ -458,7 +458,7 @@ def clash_check(
     ends_at: datetime,
     venue_ids: list[int] = Query(None),  # noqa: B008 — a repeated query parameter
     user_ids: list[int] = Query(None),  # noqa: B008 — a repeated query parameter
-    exclude_meeting_id: int | None = None,
+    exclude_meeting_id: OptionalId = None,
 ) -> list[dict[str, Any]]:
     """Room and leader clashes for a planned time (meeting organisers only)."""
     user = _caller(request)
@@ -477,17 +477,17 @@ def clash_check(
 
 
 @router.get("{meeting_id}", response={200: MeetingOut, **errors(404)}, summary="会议详情")
-def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _detail(user, access.get_meeting_for(user, meeting_id))
 
 
 @router.patch(
     "{meeting_id}",
-    response={200: SavedOut, 409: ClashRefusedOut, **errors(400, 403, 404)},
+    response={200: MeetingSavedOut, 409: ClashRefusedOut, **errors(400, 403, 404)},
     summary="修改会议",
 )
-def meeting_patch(request: HttpRequest, meeting_id: int, body: MeetingPatch) -> Status:
+def meeting_patch(request: HttpRequest, meeting_id: Id, body: MeetingPatch) -> Status:
     """Only the fields sent change. A notified meeting whose time or venues change sends 会议变更."""
     user = _caller(request)
     m = access.get_meeting_for(user, meeting_id)
@@ -515,7 +515,7 @@ def meeting_patch(request: HttpRequest, meeting_id: int, body: MeetingPatch) -> 
 @router.post(
     "{meeting_id}/notify", response={200: NotifyOut, **errors(400, 403, 404)}, summary="发送会议通知"
 )
-def meeting_notify(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def meeting_notify(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     user = _caller(request)
     m = access.get_meeting_for(user, meeting_id)
     n = scheduling.meeting_notify(meeting=m, actor=user, request=request)
@@ -523,7 +523,7 @@ def meeting_notify(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 
 
 @router.post("{meeting_id}/cancel", response={200: MeetingOut, **errors(400, 403, 404)}, summary="取消会议")
-def meeting_cancel(request: HttpRequest, meeting_id: int, body: CancelIn) -> dict[str, Any]:
+def meeting_cancel(request: HttpRequest, meeting_id: Id, body: CancelIn) -> dict[str, Any]:
     user = _caller(request)
     m = access.get_meeting_for(user, meeting_id)
     scheduling.meeting_cancel(meeting=m, actor=user, reason=body.reason, request=request)
@@ -559,7 +559,7 @@ def _row(r: sel.ConfirmationRow) -> dict[str, Any]:
 @router.get(
     "{meeting_id}/confirmations", response={200: ConfirmationsOut, **errors(403, 404)}, summary="参会回执汇总"
 )
-def confirmations(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def confirmations(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """The whole table for the organisers and the chair; a unit's confirmer sees its own rows."""
     user = _caller(request)
     m = access.get_meeting_for(user, meeting_id)
@@ -579,7 +579,7 @@ def confirmations(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     response={200: ConfirmationOut, **errors(400, 403, 404)},
     summary="填报参会回执",
 )
-def confirm(request: HttpRequest, meeting_id: int, invitation_id: int, body: ConfirmIn) -> dict[str, Any]:
+def confirm(request: HttpRequest, meeting_id: Id, invitation_id: Id, body: ConfirmIn) -> dict[str, Any]:
     user = _caller(request)
     m = access.get_meeting_for(user, meeting_id)
     inv = scheduling.get_invitation_for(user, m, invitation_id)

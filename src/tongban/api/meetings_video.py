@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors
 from tongban.core.errors import NotFound
 from tongban.meetings import access, video
 from tongban.meetings.models import Attendee, Meeting
@@ -22,7 +22,7 @@ router = Router(tags=["会议：视频会议"])
 
 
 # --- schemas -------------------------------------------------------------------------------------
-class OkOut(Schema):
+class VideoOkOut(Schema):
     ok: bool
 
 
@@ -59,7 +59,7 @@ class JoinedIn(Schema):
     mids: MidsIn = MidsIn()
 
 
-class MeOut(Schema):
+class VideoMeOut(Schema):
     attendee_id: int | None
     admitted: bool
     removed: bool
@@ -87,7 +87,7 @@ class StateOut(Schema):
     room_open: bool
     main_attendee: int | None
     recording: bool
-    me: MeOut
+    me: VideoMeOut
     participants: list[ParticipantOut]
 
 
@@ -107,7 +107,7 @@ class RecordingIn(Schema):
     on: bool
 
 
-class RecordingOut(Schema):
+class VideoRecordingOut(Schema):
     ok: bool
     recording: bool
     recording_id: int | None
@@ -126,31 +126,38 @@ def _meeting(request: HttpRequest, id: int) -> tuple[Any, Meeting]:
 
 
 # --- endpoints -----------------------------------------------------------------------------------
-@router.post("{id}/video/ticket", response={200: TicketOut, **errors(400, 403, 404, 503)}, exclude_none=True)
-def ticket(request: HttpRequest, id: int) -> dict[str, Any]:
+@router.post(
+    "{id}/video/ticket",
+    response={200: TicketOut, **errors(400, 403, 404, 503)},
+    exclude_none=True,
+    summary="入会凭证",
+)
+def ticket(request: HttpRequest, id: Id) -> dict[str, Any]:
     """入会凭证: Janus's address, a signed token (expires after the meeting), the room, its PIN and
     this attendee's join token. ``admitted: false`` — wait in the lobby and poll ``state``."""
     user, meeting = _meeting(request, id)
     return video.ticket(meeting=meeting, user=user)
 
 
-@router.post("{id}/video/joined", response={200: OkOut, **errors(400, 403, 404, 503)})
-def joined(request: HttpRequest, id: int, payload: JoinedIn) -> dict[str, Any]:
+@router.post(
+    "{id}/video/joined", response={200: VideoOkOut, **errors(400, 403, 404, 503)}, summary="报告已入会"
+)
+def joined(request: HttpRequest, id: Id, payload: JoinedIn) -> dict[str, Any]:
     """The page joined the room as ``feed`` (checked in Janus's participant list)."""
     user, meeting = _meeting(request, id)
     video.report_joined(meeting=meeting, user=user, feed=payload.feed, mids=payload.mids.dict())
     return {"ok": True}
 
 
-@router.post("{id}/video/left", response={200: OkOut, **errors(403, 404)})
-def left(request: HttpRequest, id: int) -> dict[str, Any]:
+@router.post("{id}/video/left", response={200: VideoOkOut, **errors(403, 404)}, summary="报告已离会")
+def left(request: HttpRequest, id: Id) -> dict[str, Any]:
     user, meeting = _meeting(request, id)
     video.report_left(meeting=meeting, user=user)
     return {"ok": True}
 
 
-@router.get("{id}/video/state", response={200: StateOut, **errors(403, 404)})
-def state(request: HttpRequest, id: int) -> dict[str, Any]:
+@router.get("{id}/video/state", response={200: StateOut, **errors(403, 404)}, summary="会议室状态")
+def state(request: HttpRequest, id: Id) -> dict[str, Any]:
     """The room as everyone sees it: who is online, muted, waiting; the main site; recording."""
     user, meeting = _meeting(request, id)
     return video.state(meeting=meeting, user=user)
@@ -164,9 +171,11 @@ def _attendee_id(meeting: Meeting, attendee_id: int) -> int:
 
 
 @router.post(
-    "{id}/video/participants/{attendee_id}/audio", response={200: OkOut, **errors(400, 403, 404, 503)}
+    "{id}/video/participants/{attendee_id}/audio",
+    response={200: VideoOkOut, **errors(400, 403, 404, 503)},
+    summary="静音 / 取消静音",
 )
-def participant_audio(request: HttpRequest, id: int, attendee_id: int, payload: MutedIn) -> dict[str, Any]:
+def participant_audio(request: HttpRequest, id: Id, attendee_id: Id, payload: MutedIn) -> dict[str, Any]:
     """静音 / 解除静音 (chair and organisers)."""
     user, meeting = _meeting(request, id)
     access.require_control(user, meeting)
@@ -177,9 +186,11 @@ def participant_audio(request: HttpRequest, id: int, attendee_id: int, payload: 
 
 
 @router.post(
-    "{id}/video/participants/{attendee_id}/camera", response={200: OkOut, **errors(400, 403, 404, 503)}
+    "{id}/video/participants/{attendee_id}/camera",
+    response={200: VideoOkOut, **errors(400, 403, 404, 503)},
+    summary="关闭 / 打开摄像头",
 )
-def participant_camera(request: HttpRequest, id: int, attendee_id: int, payload: CameraIn) -> dict[str, Any]:
+def participant_camera(request: HttpRequest, id: Id, attendee_id: Id, payload: CameraIn) -> dict[str, Any]:
     """关闭画面 / 恢复画面 (chair and organisers)."""
     user, meeting = _meeting(request, id)
     access.require_control(user, meeting)
@@ -190,9 +201,11 @@ def participant_camera(request: HttpRequest, id: int, attendee_id: int, payload:
 
 
 @router.post(
-    "{id}/video/participants/{attendee_id}/admit", response={200: OkOut, **errors(400, 403, 404, 503)}
+    "{id}/video/participants/{attendee_id}/admit",
+    response={200: VideoOkOut, **errors(400, 403, 404, 503)},
+    summary="准入等候的参会方",
 )
-def participant_admit(request: HttpRequest, id: int, attendee_id: int) -> dict[str, Any]:
+def participant_admit(request: HttpRequest, id: Id, attendee_id: Id) -> dict[str, Any]:
     """准入 (from the lobby, or back after being removed)."""
     user, meeting = _meeting(request, id)
     access.require_control(user, meeting)
@@ -201,9 +214,11 @@ def participant_admit(request: HttpRequest, id: int, attendee_id: int) -> dict[s
 
 
 @router.post(
-    "{id}/video/participants/{attendee_id}/remove", response={200: OkOut, **errors(400, 403, 404, 503)}
+    "{id}/video/participants/{attendee_id}/remove",
+    response={200: VideoOkOut, **errors(400, 403, 404, 503)},
+    summary="移出参会方",
 )
-def participant_remove(request: HttpRequest, id: int, attendee_id: int) -> dict[str, Any]:
+def participant_remove(request: HttpRequest, id: Id, attendee_id: Id) -> dict[str, Any]:
     """移出会议 (kicked, and cannot rejoin until admitted again)."""
     user, meeting = _meeting(request, id)
     access.require_control(user, meeting)
@@ -211,8 +226,8 @@ def participant_remove(request: HttpRequest, id: int, attendee_id: int) -> dict[
     return {"ok": True}
 
 
-@router.post("{id}/video/main", response={200: OkOut, **errors(400, 403, 404)})
-def main_site(request: HttpRequest, id: int, payload: MainIn) -> dict[str, Any]:
+@router.post("{id}/video/main", response={200: VideoOkOut, **errors(400, 403, 404)}, summary="设置主画面")
+def main_site(request: HttpRequest, id: Id, payload: MainIn) -> dict[str, Any]:
     """主画面: the site shown large to everyone (``attendee_id: null`` returns to the grid)."""
     user, meeting = _meeting(request, id)
     access.require_control(user, meeting)
@@ -221,16 +236,20 @@ def main_site(request: HttpRequest, id: int, payload: MainIn) -> dict[str, Any]:
     return {"ok": True}
 
 
-@router.post("{id}/video/recording", response={200: RecordingOut, **errors(400, 403, 404, 503)})
-def recording(request: HttpRequest, id: int, payload: RecordingIn) -> dict[str, Any]:
+@router.post(
+    "{id}/video/recording",
+    response={200: VideoRecordingOut, **errors(400, 403, 404, 503)},
+    summary="开始 / 停止录制",
+)
+def recording(request: HttpRequest, id: Id, payload: RecordingIn) -> dict[str, Any]:
     """开始 / 停止录制."""
     user, meeting = _meeting(request, id)
     rec = video.recording(meeting=meeting, actor=user, on=payload.on)
     return {"ok": True, "recording": meeting.recording, "recording_id": rec.pk if rec else None}
 
 
-@router.post("{id}/video/open", response={200: RoomOut, **errors(400, 403, 404, 503)})
-def open_room(request: HttpRequest, id: int) -> dict[str, Any]:
+@router.post("{id}/video/open", response={200: RoomOut, **errors(400, 403, 404, 503)}, summary="开放会议室")
+def open_room(request: HttpRequest, id: Id) -> dict[str, Any]:
     """开放会议室 now (otherwise the scheduler opens it ahead of the start)."""
     user, meeting = _meeting(request, id)
     access.require_control(user, meeting)
@@ -238,8 +257,8 @@ def open_room(request: HttpRequest, id: int) -> dict[str, Any]:
     return {"ok": True, "room_open": video.is_room_open(meeting), "status": meeting.status}
 
 
-@router.post("{id}/video/close", response={200: RoomOut, **errors(400, 403, 404, 503)})
-def close_room(request: HttpRequest, id: int) -> dict[str, Any]:
+@router.post("{id}/video/close", response={200: RoomOut, **errors(400, 403, 404, 503)}, summary="关闭会议室")
+def close_room(request: HttpRequest, id: Id) -> dict[str, Any]:
     """关闭会议室 (everyone is disconnected)."""
     user, meeting = _meeting(request, id)
     access.require_control(user, meeting)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from tongban.api.common import Id, Offset, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import PermissionDenied
 from tongban.identity.models import User
 from tongban.notices import selectors, services
@@ -25,7 +25,7 @@ MAX_LIMIT = 100
 UPLOAD = File(...)
 
 
-class AttachmentOut(Schema):
+class NoticeAttachmentOut(Schema):
     id: int
     name: str
     size: int
@@ -51,7 +51,7 @@ class NoticeSummaryOut(Schema):
 class NoticeOut(NoticeSummaryOut):
     body: str
     target_unit_ids: list[int]
-    attachments: list[AttachmentOut]
+    attachments: list[NoticeAttachmentOut]
     can_manage: bool
 
 
@@ -87,7 +87,7 @@ class WithdrawIn(Schema):
     reason: str = ""
 
 
-class PublishOut(Schema):
+class NoticePublishOut(Schema):
     id: int
     audience: int
 
@@ -100,7 +100,7 @@ class UnreadOut(Schema):
     unread: int
 
 
-class PersonOut(Schema):
+class NoticePersonOut(Schema):
     user_id: int
     name: str
 
@@ -111,8 +111,8 @@ class UnitStatusOut(Schema):
     total: int
     read: int
     confirmed: int
-    not_read: list[PersonOut]
-    read_unconfirmed: list[PersonOut]
+    not_read: list[NoticePersonOut]
+    read_unconfirmed: list[NoticePersonOut]
 
 
 class ReadStatusOut(Schema):
@@ -168,7 +168,7 @@ def _unit(request: HttpRequest, unit_id: int) -> Any:
 
 @router.get("", response={200: NoticePage, **errors(422)}, summary="收到的通知（未读在前，分页，按标题查找）")
 def list_notices(
-    request: HttpRequest, q: str = "", unread: bool = False, limit: int = 20, offset: int = 0
+    request: HttpRequest, q: str = "", unread: bool = False, limit: int = 20, offset: Offset = 0
 ) -> dict[str, Any]:
     user = _caller(request)
     limit = max(1, min(limit, MAX_LIMIT))
@@ -183,7 +183,7 @@ def list_notices(
 
 
 @router.get("/managed", response={200: NoticePage, **errors(422)}, summary="本单位发布的通知（含草稿）")
-def list_managed(request: HttpRequest, q: str = "", limit: int = 20, offset: int = 0) -> dict[str, Any]:
+def list_managed(request: HttpRequest, q: str = "", limit: int = 20, offset: Offset = 0) -> dict[str, Any]:
     user = _caller(request)
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
@@ -221,7 +221,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[dict[str, A
 
 
 @router.get("/{notice_id}", response={200: NoticeOut, **errors(403, 404)}, summary="查看通知（记为已读）")
-def get_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
+def get_notice(request: HttpRequest, notice_id: Id) -> dict[str, Any]:
     user = _caller(request)
     notice = selectors.access_notice(notice_id, user)
     services.notice_read(actor=user, notice=notice, request=request)
@@ -229,22 +229,24 @@ def get_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
 
 
 @router.put("/{notice_id}", response={200: NoticeOut, **errors(400, 403, 404, 422)}, summary="修改草稿")
-def update_notice(request: HttpRequest, notice_id: int, payload: NoticeUpdateIn) -> dict[str, Any]:
+def update_notice(request: HttpRequest, notice_id: Id, payload: NoticeUpdateIn) -> dict[str, Any]:
     user = _caller(request)
     notice = selectors.access_managed_notice(notice_id, user)
     notice = services.notice_update(actor=user, notice=notice, request=request, **payload.dict())
     return _full(notice, user)
 
 
-@router.post("/{notice_id}/publish", response={200: PublishOut, **errors(400, 403, 404)}, summary="发布")
-def publish_notice(request: HttpRequest, notice_id: int) -> dict[str, int]:
+@router.post(
+    "/{notice_id}/publish", response={200: NoticePublishOut, **errors(400, 403, 404)}, summary="发布"
+)
+def publish_notice(request: HttpRequest, notice_id: Id) -> dict[str, int]:
     user = _caller(request)
     notice = selectors.access_managed_notice(notice_id, user)
     return {"id": notice.pk, "audience": services.notice_publish(actor=user, notice=notice, request=request)}
 
 
 @router.post("/{notice_id}/confirm", response={200: NoticeOut, **errors(400, 403, 404)}, summary="确认已读")
-def confirm_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
+def confirm_notice(request: HttpRequest, notice_id: Id) -> dict[str, Any]:
     user = _caller(request)
     notice = selectors.access_notice(notice_id, user)
     services.notice_confirm(actor=user, notice=notice, request=request)
@@ -256,7 +258,7 @@ def confirm_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
     response={200: ReadStatusOut, **errors(403, 404)},
     summary="阅读情况（按单位）",
 )
-def read_status(request: HttpRequest, notice_id: int) -> dict[str, Any]:
+def read_status(request: HttpRequest, notice_id: Id) -> dict[str, Any]:
     user = _caller(request)
     notice = selectors.access_managed_notice(notice_id, user)
     st = selectors.read_status(notice=notice, actor=user)
@@ -289,14 +291,14 @@ def read_status(request: HttpRequest, notice_id: int) -> dict[str, Any]:
     response={200: RemindOut, **errors(400, 403, 404)},
     summary="提醒未读人员（每小时最多一次）",
 )
-def remind_notice(request: HttpRequest, notice_id: int) -> dict[str, int]:
+def remind_notice(request: HttpRequest, notice_id: Id) -> dict[str, int]:
     user = _caller(request)
     notice = selectors.access_managed_notice(notice_id, user)
     return {"reminded": services.notice_remind(actor=user, notice=notice, request=request)}
 
 
 @router.post("/{notice_id}/withdraw", response={200: NoticeOut, **errors(400, 403, 404, 422)}, summary="撤回")
-def withdraw_notice(request: HttpRequest, notice_id: int, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw_notice(request: HttpRequest, notice_id: Id, payload: WithdrawIn) -> dict[str, Any]:
     user = _caller(request)
     notice = selectors.access_managed_notice(notice_id, user)
     notice = services.notice_withdraw(actor=user, notice=notice, reason=payload.reason, request=request)
@@ -305,10 +307,10 @@ def withdraw_notice(request: HttpRequest, notice_id: int, payload: WithdrawIn) -
 
 @router.post(
     "/{notice_id}/attachments",
-    response={201: AttachmentOut, **errors(400, 403, 404)},
+    response={201: NoticeAttachmentOut, **errors(400, 403, 404)},
     summary="上传附件（草稿；pdf/doc(x)/xls(x)/ppt(x)/wps/ofd/txt/jpg/png/zip，≤50 MB）",
 )
-def upload_attachment(request: HttpRequest, notice_id: int, file: UploadedFile = UPLOAD) -> Status[Any]:
+def upload_attachment(request: HttpRequest, notice_id: Id, file: UploadedFile = UPLOAD) -> Status[Any]:
     user = _caller(request)
     notice = selectors.access_managed_notice(notice_id, user)
     with transaction.atomic():
@@ -323,7 +325,7 @@ def upload_attachment(request: HttpRequest, notice_id: int, file: UploadedFile =
     response={200: None, **errors(403, 404)},
     summary="下载附件",
 )
-def download_attachment(request: HttpRequest, notice_id: int, attachment_id: int) -> HttpResponse:
+def download_attachment(request: HttpRequest, notice_id: Id, attachment_id: Id) -> HttpResponse:
     from tongban.notices.views import attachment_response
 
     user = _caller(request)

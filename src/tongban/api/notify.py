@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from tongban.api.common import Id, Offset, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import NotFound
 from tongban.notify import selectors, services
 
@@ -49,9 +49,15 @@ class ReadAllOut(Schema):
     marked: int
 
 
+class PreferenceOut(Schema):
+    code: str
+    label: str
+    channels: dict[str, bool]
+
+
 @router.get("", response={200: NotificationPage, **errors(422)}, summary="我的消息（未读在前，分页）")
 def list_notifications(
-    request: HttpRequest, unread: bool = False, limit: int = 20, offset: int = 0
+    request: HttpRequest, unread: bool = False, limit: int = 20, offset: Offset = 0
 ) -> dict[str, Any]:
     user = _caller(request)
     limit = max(1, min(limit, MAX_LIMIT))
@@ -65,6 +71,16 @@ def unread_count(request: HttpRequest) -> dict[str, int]:
     return {"unread": selectors.unread_count(user=_caller(request))}
 
 
+@router.get(
+    "/preferences", response={200: list[PreferenceOut], **errors()}, summary="我的接收方式（事件 × 渠道）"
+)
+def preferences(request: HttpRequest) -> list[dict[str, Any]]:
+    """The caller's own choice per event and channel (the defaults where not changed), as on the
+    page 消息 › 接收方式; changing them stays on the page."""
+    rows = selectors.preference_matrix(user=_caller(request))
+    return [{"code": r.code, "label": str(r.label), "channels": r.channels} for r in rows]
+
+
 @router.post("/read-all", response={200: ReadAllOut, **errors()}, summary="全部标为已读")
 def read_all(request: HttpRequest) -> dict[str, int]:
     return {"marked": services.mark_all_read(user=_caller(request))}
@@ -73,7 +89,7 @@ def read_all(request: HttpRequest) -> dict[str, int]:
 @router.post(
     "/{notification_id}/read", response={200: NotificationOut, **errors(404, 422)}, summary="标为已读"
 )
-def read_one(request: HttpRequest, notification_id: int) -> Any:
+def read_one(request: HttpRequest, notification_id: Id) -> Any:
     user = _caller(request)
     try:
         return services.mark_read(user=user, notification_id=notification_id)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from tongban.api.common import errors
+from tongban.api.common import Id, OptionalId, PageNo, errors
 from tongban.core.errors import NotFound
 from tongban.orgs import selectors
 from tongban.orgs.models import Post, Unit
@@ -110,7 +110,7 @@ def org_tree(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/org/units/{unit_id}", response={200: UnitOut, **errors(404)}, summary="单位详情（科室与人员）")
-def org_unit(request: HttpRequest, unit_id: int) -> UnitOut:
+def org_unit(request: HttpRequest, unit_id: Id) -> UnitOut:
     try:
         unit: Unit = selectors.access_unit(unit_id, _user(request))
     except NotFound as exc:
@@ -147,7 +147,7 @@ def org_unit(request: HttpRequest, unit_id: int) -> UnitOut:
     summary="通讯录查找（姓名、拼音、首字母、单位、电话）",
 )
 def addressbook(
-    request: HttpRequest, q: str = "", unit: int | None = None, page: int = 1, per_page: int = 20
+    request: HttpRequest, q: str = "", unit: OptionalId = None, page: PageNo = 1, per_page: int = 20
 ) -> AddressBookOut:
     county = _county(request)
     unit_obj = None

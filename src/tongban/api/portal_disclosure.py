@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors, public_errors
 from tongban.interaction.disclosure_table import COLUMNS, ROWS
 from tongban.portal import annual_report
 from tongban.portal import disclosure_selectors as sel
@@ -22,7 +22,7 @@ router = Router(tags=["门户网站：信息公开年报"])
 public_router = Router(tags=["门户网站：信息公开年报（公开）"])
 
 
-class ColumnOut(Schema):
+class DisclosureColumnOut(Schema):
     key: str = Field(description="申请人类型（列）")
     label: str
 
@@ -46,7 +46,7 @@ class CheckOut(Schema):
 class TableOut(Schema):
     year: int
     organ_id: int | None = Field(description="报告机关；空为全县汇总")
-    columns: list[ColumnOut]
+    columns: list[DisclosureColumnOut]
     rows: list[RowOut]
     checks: list[CheckOut]
     balanced: bool
@@ -59,7 +59,7 @@ class TableQuery(Schema):
     organ: int | None = Field(None, description="报告机关 id；不填为全县汇总")
 
 
-class DraftIn(Schema):
+class DisclosureDraftIn(Schema):
     year: int = Field(description="年度")
     organ: int | None = Field(None, description="报告机关 id；不填为全县汇总")
     carried_over: dict[str, int] | None = Field(
@@ -72,7 +72,7 @@ class DraftIn(Schema):
     other: str = ""
 
 
-class DraftOut(Schema):
+class DisclosureDraftOut(Schema):
     id: int
     title: str
     live: bool
@@ -80,7 +80,7 @@ class DraftOut(Schema):
     requests_table: dict[str, dict[str, int]]
 
 
-class ReportOut(Schema):
+class DisclosureReportOut(Schema):
     id: int
     title: str
     year: int
@@ -111,7 +111,11 @@ def _table_out(table: dict[str, dict[str, int]], year: int, organ: Any, report: 
     }
 
 
-@router.get("/annual-reports/table", response={200: TableOut, **errors(400, 403, 404)})
+@router.get(
+    "/annual-reports/table",
+    response={200: TableOut, **errors(400, 403, 404)},
+    summary="年报申请情况表（按申请记录统计）",
+)
 def annual_report_table(request: HttpRequest, q: Query[TableQuery]) -> Any:
     """三、收到和处理政府信息公开申请情况 of a year, computed from the request records (with the
     report's hand-set carried-over row when there is a report), and the balance check per column."""
@@ -124,8 +128,12 @@ def annual_report_table(request: HttpRequest, q: Query[TableQuery]) -> Any:
     return _table_out(table, q.year, organ, report)
 
 
-@router.post("/annual-reports/draft", response={200: DraftOut, **errors(400, 403, 404)})
-def annual_report_draft(request: HttpRequest, body: DraftIn) -> Any:
+@router.post(
+    "/annual-reports/draft",
+    response={200: DisclosureDraftOut, **errors(400, 403, 404)},
+    summary="生成年报草稿",
+)
+def annual_report_draft(request: HttpRequest, body: DisclosureDraftIn) -> Any:
     """生成年报草稿: create or update the report as a draft for editors to publish; refused (400,
     ``portal.annual_report_unbalanced``) when the table does not balance."""
     user = caller(request)
@@ -145,8 +153,13 @@ def annual_report_draft(request: HttpRequest, body: DraftIn) -> Any:
     }
 
 
-@public_router.get("/annual-reports/{report_id}", response={200: ReportOut, 404: Any}, auth=None)
-def public_annual_report(request: HttpRequest, report_id: int) -> Any:
+@public_router.get(
+    "/annual-reports/{report_id}",
+    response={200: DisclosureReportOut, **public_errors(404)},
+    auth=None,
+    summary="已公开的政府信息公开工作年度报告",
+)
+def public_annual_report(request: HttpRequest, report_id: Id) -> Any:
     """A published annual report with its four tables."""
     page = sel.public_report(report_id)
     return {

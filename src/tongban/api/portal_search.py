@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from tongban.api.common import ErrorOut, caller, errors
+from tongban.api.common import Id, Offset, PageNo, caller, errors, public_errors
 from tongban.interaction import antispam
 from tongban.portal import errors as error_reports
 from tongban.portal import health, search
@@ -26,12 +26,12 @@ public_router = Router(tags=["portal (public)"])
 
 
 # --- search ------------------------------------------------------------------------------------
-class SearchParams(Schema):
+class PortalSearchParams(Schema):
     q: str = ""
     column: int | None = None
     start: str = ""
     end: str = ""
-    page: int = 1
+    page: PageNo = 1
 
 
 class SiteHitOut(Schema):
@@ -61,7 +61,7 @@ class SiteSearchOut(Schema):
 @public_router.get(
     "/search",
     auth=None,
-    response=SiteSearchOut,
+    response={200: SiteSearchOut, **public_errors(404)},
     summary="站内搜索",
     description=(
         "门户网站全文检索（中文分词）：标题、正文、文号。可按栏目（column=频道或栏目页面 id，含下级栏目）"
@@ -69,7 +69,7 @@ class SiteSearchOut(Schema):
         "空白、只有标点、只有常用虚词或超过 100 字的搜索词不报错，返回 problem 说明原因。"
     ),
 )
-def site_search(request: HttpRequest, params: Query[SearchParams]) -> SiteSearchOut:
+def site_search(request: HttpRequest, params: Query[PortalSearchParams]) -> SiteSearchOut:
     res = search.search_site(
         home_for(request),
         params.q,
@@ -237,7 +237,7 @@ class HandleIn(Schema):
 
 class ErrorListParams(Schema):
     status: str = ""
-    offset: int = 0
+    offset: Offset = 0
     limit: int = 20
 
 
@@ -261,7 +261,7 @@ def error_challenge(request: HttpRequest) -> ChallengeOut:
 @public_router.post(
     "/error-reports",
     auth=None,
-    response={201: ErrorReportCreatedOut, 400: ErrorOut},
+    response={201: ErrorReportCreatedOut, **public_errors(400)},
     summary="提交网站纠错",
     description="匿名提交：页面地址、错误类型（typo 错别字、link 链接错误、outdated 内容过时、unreachable 无法访问、other 其他）、"
     "问题描述（≤1000字）、联系方式（选填）和验证题答案。同一地址每小时最多 5 条。",
@@ -298,7 +298,7 @@ def error_list(request: HttpRequest, params: Query[ErrorListParams]) -> ErrorLis
     summary="处理网站纠错",
     description="把一条待处理的纠错标为已更正（fixed）或不属实（rejected），并写处理说明。仅网站管理员；每条只处理一次。",
 )
-def error_handle(request: HttpRequest, report_id: int, data: HandleIn) -> ErrorReport:
+def error_handle(request: HttpRequest, report_id: Id, data: HandleIn) -> ErrorReport:
     return error_reports.handle_report(
         user=caller(request), pk=report_id, status=data.status, reply=data.reply, request=request
     )

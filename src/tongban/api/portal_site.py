@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from wagtail.models import Page
 
-from tongban.api.common import ErrorOut
+from tongban.api.common import Id, PageNo, public_errors
 from tongban.portal import page_selectors as sel
 
 router = Router(tags=["portal"])
@@ -54,7 +54,7 @@ EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
 BODY_FIELDS = ("body", "duties", "resume", "overview")
 
 
-class AttachmentOut(Schema):
+class SiteAttachmentOut(Schema):
     title: str
     url: str
     extension: str
@@ -72,7 +72,7 @@ class PageOut(Schema):
     source: str = ""
     disclosure_category: str = ""
     body: str = ""
-    attachments: list[AttachmentOut] = []
+    attachments: list[SiteAttachmentOut] = []
     fields: dict[str, Any] = {}
 
 
@@ -93,7 +93,7 @@ class PageListOut(Schema):
 
 
 class PageQuery(Schema):
-    page: int = 1
+    page: PageNo = 1
 
 
 def _plain(value: Any) -> Any:
@@ -117,11 +117,11 @@ def _summary(request: HttpRequest, page: Page) -> dict[str, Any]:
 @public_router.get(
     "/pages/{page_id}",
     auth=None,
-    response={200: PageOut, 404: ErrorOut},
+    response={200: PageOut, **public_errors(404)},
     url_name="portal_public_page",
     summary="读取一个已发布的网站页面（标题、类型、地址、发布时间、来源、正文、附件及各类型字段）",
 )
-def page_detail(request: HttpRequest, page_id: int) -> dict[str, Any]:
+def page_detail(request: HttpRequest, page_id: Id) -> dict[str, Any]:
     page = sel.get_public_page(page_id)
     name = type(page).__name__
     body = ""
@@ -146,11 +146,11 @@ def page_detail(request: HttpRequest, page_id: int) -> dict[str, Any]:
 @public_router.get(
     "/columns/{column_id}/pages",
     auth=None,
-    response={200: PageListOut, 404: ErrorOut},
+    response={200: PageListOut, **public_errors(404)},
     url_name="portal_public_column_pages",
     summary="栏目下已发布的页面，按发布时间倒序，每页 20 条（县领导按排序，部门导航按部门）",
 )
-def column_pages(request: HttpRequest, column_id: int, q: Query[PageQuery]) -> dict[str, Any]:
+def column_pages(request: HttpRequest, column_id: Id, q: Query[PageQuery]) -> dict[str, Any]:
     column = sel.get_public_column(column_id)
     listing = sel.column_listing(column, q.page)
     if listing.page is not None:

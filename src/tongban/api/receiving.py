@@ -12,8 +12,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from tongban.api.common import Id, Offset, OptionalId, OptionalYear, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import PermissionDenied, TongbanError
 from tongban.identity.models import User
 from tongban.orgs.models import Unit
@@ -124,7 +124,7 @@ class CirculationOut(Schema):
     readers: list[ReaderOut]
 
 
-class StepIn(Schema):
+class IncomingStepIn(Schema):
     """The fields of the step being submitted; each step reads its own and ignores the rest."""
 
     copies: int | None = None  # sign
@@ -159,20 +159,20 @@ def _units(ids: list[int], incoming: Any) -> dict[int, Unit]:
 
 @router.get(
     "",
-    response={200: IncomingPage, **errors(422)},
+    response={200: IncomingPage, **errors(404, 422)},
     summary="收文列表（待签收 / 办理中 / 已办结 / 交办件：本单位主办或协办的他单位来文，需 unit_id）",
 )
 def list_incoming(
     request: HttpRequest,
     tab: Literal["pending", "processing", "done", "assigned"] = "processing",
-    unit_id: int | None = None,
+    unit_id: OptionalId = None,
     q: str = "",
     handling: Literal["", "handle", "read"] = "",
     kind: Literal["", "main", "cc"] = "",
-    year: int | None = None,
+    year: OptionalYear = None,
     overdue: bool = False,
     limit: int = 20,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     user = _caller(request)
     unit = None
@@ -236,7 +236,7 @@ def register_external(
 @router.get(
     "/{incoming_id}", response={200: IncomingDetailOut, **errors(403, 404, 422)}, summary="收文详情与办理过程"
 )
-def get_incoming(request: HttpRequest, incoming_id: int) -> Any:
+def get_incoming(request: HttpRequest, incoming_id: Id) -> Any:
     user = _caller(request)
     return _detail(selectors.access_incoming(incoming_id, user, request=request), user)
 
@@ -249,11 +249,11 @@ def get_incoming(request: HttpRequest, incoming_id: int) -> Any:
 )
 def submit_step(
     request: HttpRequest,
-    incoming_id: int,
+    incoming_id: Id,
     step: Literal[
         "sign", "register", "review", "propose", "instruct", "handle", "circulate", "finish", "archive"
     ],
-    payload: StepIn,
+    payload: IncomingStepIn,
 ) -> Any:
     user = _caller(request)
     incoming = selectors.access_incoming(incoming_id, user, request=request)
@@ -276,7 +276,7 @@ def submit_step(
     response={200: CirculationOut, **errors(400, 403, 404, 422)},
     summary="送传阅（在传阅环节）",
 )
-def circulate(request: HttpRequest, incoming_id: int, payload: CirculateIn) -> dict[str, Any]:
+def circulate(request: HttpRequest, incoming_id: Id, payload: CirculateIn) -> dict[str, Any]:
     user = _caller(request)
     incoming = selectors.access_incoming(incoming_id, user, request=request)
     readers = list(User.objects.filter(pk__in=payload.user_ids, is_active=True))
@@ -291,7 +291,7 @@ def circulate(request: HttpRequest, incoming_id: int, payload: CirculateIn) -> d
     response={200: CirculationOut, **errors(400, 403, 404, 422)},
     summary="已阅（确认阅读传阅件）",
 )
-def mark_read(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
+def mark_read(request: HttpRequest, incoming_id: Id) -> dict[str, Any]:
     from tongban.workflow import services as wf
 
     user = _caller(request)
@@ -314,7 +314,7 @@ def _circulation(incoming: Any) -> dict[str, Any]:
     response={200: CirculationOut, **errors(403, 404, 422)},
     summary="传阅情况（谁已阅、谁未阅）",
 )
-def circulation(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
+def circulation(request: HttpRequest, incoming_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _circulation(selectors.access_incoming(incoming_id, user, request=request))
 
@@ -325,7 +325,7 @@ def circulation(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
     summary="办理单（PDF）",
     openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}},
 )
-def slip_pdf(request: HttpRequest, incoming_id: int) -> HttpResponse:
+def slip_pdf(request: HttpRequest, incoming_id: Id) -> HttpResponse:
     user = _caller(request)
     incoming = selectors.access_incoming(incoming_id, user, request=request)
     response = HttpResponse(slip.slip_pdf(incoming), content_type="application/pdf")

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from tongban.api.common import ErrorOut
+from tongban.api.common import public_errors
 from tongban.core.errors import TongbanError
 from tongban.seals import services
 from tongban.seals.forms import read_pdf_upload
@@ -29,7 +29,7 @@ class VerifyOut(Schema):
 @router.post(
     "/verify",
     auth=None,  # citizens and other organs verify documents without an account
-    response={200: VerifyOut, 400: ErrorOut},
+    response={200: VerifyOut, **public_errors(400)},
     summary="验证 PDF 上的电子印章（无需登录）",
     description="上传 PDF（≤ 20 MB）。status：valid 有效 / altered 已被改动 / unknown_signer 非本平台印章 / unsigned 无印章。",
 )

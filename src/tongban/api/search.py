@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from tongban.api.common import errors
+from tongban.api.common import OptionalYear, PageNo, errors
 from tongban.search import selectors
 
 router = Router(tags=["search"])
@@ -47,9 +47,9 @@ class SearchOut(Schema):
 class SearchParams(Schema):
     q: str = ""
     kind: str = ""
-    year: int | None = None
+    year: OptionalYear = None
     unit_id: int | None = None
-    page: int = 1
+    page: PageNo = 1
 
 
 @router.get(

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from tongban.api.common import Id, Offset, OptionalId, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.approvals import clock
 from tongban.approvals.models import Case
 from tongban.core.errors import NotFound, TongbanError
@@ -73,7 +73,7 @@ class DashboardOut(Schema):
     colors: dict[str, str]
 
 
-class CaseOut(Schema):
+class WatchedCaseOut(Schema):
     id: int
     tracking_no: str
     item: str
@@ -89,11 +89,11 @@ class CaseOut(Schema):
     url: str
 
 
-class CasePage(Schema):
+class WatchedCasePage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[CaseOut]
+    items: list[WatchedCaseOut]
 
 
 class AnomalyOut(Schema):
@@ -257,15 +257,17 @@ def get_dashboard(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get(
-    "/cases", response={200: CasePage, **errors(403, 422)}, summary="在办件（按灯色、单位筛选，最紧急在前）"
+    "/cases",
+    response={200: WatchedCasePage, **errors(403, 422)},
+    summary="在办件（按灯色、单位筛选，最紧急在前）",
 )
 def list_cases(
     request: HttpRequest,
     light: str | None = None,
-    unit_id: int | None = None,
+    unit_id: OptionalId = None,
     q: str = "",
     limit: int = 30,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     county = _county(request)
     limit, offset = _page(limit, offset)
@@ -305,10 +307,10 @@ def list_cases(
 def list_anomalies(
     request: HttpRequest,
     kind: str = "",
-    unit_id: int | None = None,
+    unit_id: OptionalId = None,
     status: str = "",
     limit: int = 30,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     county = _county(request)
     limit, offset = _page(limit, offset)
@@ -326,7 +328,7 @@ def list_anomalies(
     response={200: AnomalyOut, **errors(400, 403, 404)},
     summary="处理异常（填写处理意见）",
 )
-def close_anomaly(request: HttpRequest, anomaly_id: int, payload: NoteIn) -> dict[str, Any]:
+def close_anomaly(request: HttpRequest, anomaly_id: Id, payload: NoteIn) -> dict[str, Any]:
     user = _caller(request)
     a = sel.access_anomaly(anomaly_id, user)
     a = anomalies.anomaly_close(actor=user, anomaly=a, note=payload.note, request=request)
@@ -339,7 +341,7 @@ def close_anomaly(request: HttpRequest, anomaly_id: int, payload: NoteIn) -> dic
     summary="整改通知（监察员：全县；单位负责人：本单位）",
 )
 def list_rectifications(
-    request: HttpRequest, status: str = "", unit_id: int | None = None, limit: int = 30, offset: int = 0
+    request: HttpRequest, status: str = "", unit_id: OptionalId = None, limit: int = 30, offset: Offset = 0
 ) -> dict[str, Any]:
     qs = sel.rectifications_for(_caller(request), status=status, unit_id=unit_id)
     limit, offset = _page(limit, offset)
@@ -381,7 +383,7 @@ def issue_rectification(request: HttpRequest, payload: RectificationIn) -> Statu
     response={200: RectificationOut, **errors(403, 404)},
     summary="查看整改通知",
 )
-def get_rectification(request: HttpRequest, rectification_id: int) -> dict[str, Any]:
+def get_rectification(request: HttpRequest, rectification_id: Id) -> dict[str, Any]:
     return _rect(sel.access_rectification(rectification_id, _caller(request)))
 
 
@@ -390,7 +392,7 @@ def get_rectification(request: HttpRequest, rectification_id: int) -> dict[str, 
     response={200: RectificationOut, **errors(400, 403, 404)},
     summary="回复整改情况（责任单位的单位领导或办公室主任）",
 )
-def reply_rectification(request: HttpRequest, rectification_id: int, payload: ReplyIn) -> dict[str, Any]:
+def reply_rectification(request: HttpRequest, rectification_id: Id, payload: ReplyIn) -> dict[str, Any]:
     user = _caller(request)
     r = sel.access_rectification(rectification_id, user)
     rectify.rectification_reply(actor=user, rectification=r, reply=payload.reply, request=request)
@@ -402,7 +404,7 @@ def reply_rectification(request: HttpRequest, rectification_id: int, payload: Re
     response={200: RectificationOut, **errors(400, 403, 404)},
     summary="办结整改通知（监察员）",
 )
-def close_rectification(request: HttpRequest, rectification_id: int, payload: NoteIn) -> dict[str, Any]:
+def close_rectification(request: HttpRequest, rectification_id: Id, payload: NoteIn) -> dict[str, Any]:
     user = _caller(request)
     sel.access_supervisor(user)
     r = sel.access_rectification(rectification_id, user)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from tongban.api.common import Id, Offset, OptionalId, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core import audit
 from tongban.core import clock as tclock
 from tongban.core.errors import TongbanError
@@ -108,7 +108,7 @@ class StatementIn(Schema):
     statement: str
 
 
-class AnswerIn(Schema):
+class ComplaintAnswerIn(Schema):
     upheld: bool
     answer: str
 
@@ -127,7 +127,7 @@ class PublicFiledOut(Schema):
     due_on: date
 
 
-class LookupIn(Schema):
+class ComplaintLookupIn(Schema):
     number: str
     phone: str
 
@@ -207,12 +207,12 @@ class TrendSeriesOut(Schema):
     scores: list[float | None]
 
 
-class TrendOut(Schema):
+class ComplaintTrendOut(Schema):
     months: list[str]
     series: list[TrendSeriesOut]
 
 
-class RecomputeIn(Schema):
+class ComplaintRecomputeIn(Schema):
     month: str
 
 
@@ -352,11 +352,11 @@ def complaint_list(
     request: HttpRequest,
     status: str = "",
     channel: str = "",
-    unit_id: int | None = None,
+    unit_id: OptionalId = None,
     overdue: bool = False,
     q: str = "",
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Supervisors: every complaint of the county; unit heads: those forwarded to or answered
     about their unit. ``overdue`` keeps the unanswered ones past their due date."""
@@ -381,7 +381,7 @@ def complaint_enter(request: HttpRequest, body: ComplaintEnterIn) -> Status:
 
 
 @router.get("complaints/{complaint_id}", response={200: ComplaintOut, **errors(403, 404)}, summary="投诉详情")
-def complaint_detail(request: HttpRequest, complaint_id: int) -> dict[str, Any]:
+def complaint_detail(request: HttpRequest, complaint_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _detail(user, sel.access_complaint(user, complaint_id))
 
@@ -391,7 +391,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> dict[str, Any]:
     response={200: ComplaintOut, **errors(400, 403, 404)},
     summary="转办投诉",
 )
-def complaint_forward(request: HttpRequest, complaint_id: int, body: ForwardIn) -> dict[str, Any]:
+def complaint_forward(request: HttpRequest, complaint_id: Id, body: ForwardIn) -> dict[str, Any]:
     user = _caller(request)
     c = sel.access_complaint(user, complaint_id)
     complaints.complaint_forward(
@@ -405,7 +405,7 @@ def complaint_forward(request: HttpRequest, complaint_id: int, body: ForwardIn) 
     response={200: ComplaintOut, **errors(400, 403, 404)},
     summary="被投诉单位说明情况",
 )
-def complaint_statement(request: HttpRequest, complaint_id: int, body: StatementIn) -> dict[str, Any]:
+def complaint_statement(request: HttpRequest, complaint_id: Id, body: StatementIn) -> dict[str, Any]:
     user = _caller(request)
     c = sel.access_complaint(user, complaint_id)
     complaints.complaint_state(complaint=c, actor=user, statement=body.statement, request=request)
@@ -417,7 +417,7 @@ def complaint_statement(request: HttpRequest, complaint_id: int, body: Statement
     response={200: ComplaintOut, **errors(400, 403, 404)},
     summary="答复投诉",
 )
-def complaint_answer(request: HttpRequest, complaint_id: int, body: AnswerIn) -> dict[str, Any]:
+def complaint_answer(request: HttpRequest, complaint_id: Id, body: ComplaintAnswerIn) -> dict[str, Any]:
     user = _caller(request)
     c = sel.access_complaint(user, complaint_id)
     complaints.complaint_answer(
@@ -431,10 +431,10 @@ def complaint_answer(request: HttpRequest, complaint_id: int, body: AnswerIn) ->
 def followup_list(
     request: HttpRequest,
     status: str = "open",
-    unit_id: int | None = None,
+    unit_id: OptionalId = None,
     overdue: bool = False,
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Open follow-ups by default (``status=closed`` or ``all``), with the follow-up rate of
     named bad ratings (rules.md §3: 100 %)."""
@@ -458,7 +458,7 @@ def followup_list(
 @router.get(
     "followups/{followup_id}", response={200: FollowUpOut, **errors(403, 404)}, summary="差评整改详情"
 )
-def followup_detail(request: HttpRequest, followup_id: int) -> dict[str, Any]:
+def followup_detail(request: HttpRequest, followup_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _followup(user, sel.access_followup(user, followup_id), tclock.today())
 
@@ -468,7 +468,7 @@ def followup_detail(request: HttpRequest, followup_id: int) -> dict[str, Any]:
     response={200: FollowUpOut, **errors(400, 403, 404)},
     summary="反馈整改情况并办结",
 )
-def followup_close(request: HttpRequest, followup_id: int, body: CloseIn) -> dict[str, Any]:
+def followup_close(request: HttpRequest, followup_id: Id, body: CloseIn) -> dict[str, Any]:
     user = _caller(request)
     fu = sel.access_followup(user, followup_id)
     followups.followup_close(followup=fu, actor=user, fixed=body.fixed, contact=body.contact, request=request)
@@ -490,8 +490,10 @@ def performance_scores(request: HttpRequest, month: str = "") -> dict[str, Any]:
     }
 
 
-@router.get("performance/trend", response={200: TrendOut, **errors(400, 403)}, summary="近 12 个月得分趋势")
-def performance_trend(request: HttpRequest, month: str = "", unit_id: int | None = None) -> dict[str, Any]:
+@router.get(
+    "performance/trend", response={200: ComplaintTrendOut, **errors(400, 403)}, summary="近 12 个月得分趋势"
+)
+def performance_trend(request: HttpRequest, month: str = "", unit_id: OptionalId = None) -> dict[str, Any]:
     user = _caller(request)
     return sel.trend(user, month=_month(month), unit_id=unit_id)
 
@@ -535,7 +537,7 @@ def performance_export(request: HttpRequest, month: str = "") -> HttpResponse:
 @router.post(
     "performance/recompute", response={200: MonthOut, **errors(400, 403)}, summary="重新计算月度绩效"
 )
-def performance_recompute(request: HttpRequest, body: RecomputeIn) -> dict[str, Any]:
+def performance_recompute(request: HttpRequest, body: ComplaintRecomputeIn) -> dict[str, Any]:
     user = _caller(request)
     m = _month(body.month)
     rows = performance.recompute(actor=user, month=m, request=request)
@@ -566,7 +568,7 @@ def policy_update(request: HttpRequest, body: PolicyIn) -> dict[str, Any]:
 
 # --- public (mounted at /api/v1/public/complaints/) ----------------------------------------------
 @public_router.post(
-    "", auth=None, response={201: PublicFiledOut, **errors(400)}, summary="提交投诉（无需登录）"
+    "", auth=None, response={201: PublicFiledOut, **errors(400, 403)}, summary="提交投诉（无需登录）"
 )
 def public_file(request: HttpRequest, body: PublicFileIn) -> Status:
     """File a complaint anonymously (rate-limited by address and phone). Keep the number: with the
@@ -578,7 +580,7 @@ def public_file(request: HttpRequest, body: PublicFileIn) -> Status:
 @public_router.post(
     "lookup", auth=None, response={200: PublicComplaintOut, **errors(404, 429)}, summary="查询投诉答复"
 )
-def public_lookup(request: HttpRequest, body: LookupIn) -> dict[str, Any]:
+def public_lookup(request: HttpRequest, body: ComplaintLookupIn) -> dict[str, Any]:
     """The complaint's progress and answer by its number and the phone given when filing. Too many
     failed look-ups from one address in an hour: 429."""
     ip = audit.client_ip(request)
@@ -606,7 +608,7 @@ def public_mine(request: HttpRequest) -> list[dict[str, Any]]:
 @public_router.post(
     "mine",
     auth=PublicSessionAuth(),
-    response={201: PublicFiledOut, **errors(400)},
+    response={201: PublicFiledOut, **errors(400, 403)},
     summary="以账户身份提交投诉",
 )
 def public_mine_file(request: HttpRequest, body: PublicFileIn) -> Status:

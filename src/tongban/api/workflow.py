@@ -13,7 +13,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from tongban.api.common import errors
+from tongban.api.common import Id, PageNo, errors
 from tongban.core.errors import NotFound, PermissionDenied, TongbanError
 from tongban.identity.models import User
 from tongban.workflow import definitions as defs
@@ -43,7 +43,7 @@ def _user(pk: int, field: str) -> User:
 
 
 # --- schemas ----------------------------------------------------------------------------------
-class PersonOut(Schema):
+class WorkflowPersonOut(Schema):
     id: int
     name: str
 
@@ -52,7 +52,7 @@ def _person(u: Any) -> dict[str, Any] | None:
     return {"id": u.pk, "name": u.full_name or u.username} if u is not None else None
 
 
-class ItemOut(Schema):
+class InboxItemOut(Schema):
     """One inbox line / step of a route."""
 
     id: int
@@ -66,12 +66,12 @@ class ItemOut(Schema):
     subject_url: str
     urgency: str
     status: str  # open / done / cancelled / withdrawn
-    assignee: PersonOut | None
+    assignee: WorkflowPersonOut | None
     pooled_unit_id: int | None
     pooled_role: str
-    delegated_from: PersonOut | None  # 委托: both names are shown
-    sender: PersonOut | None
-    completed_by: PersonOut | None
+    delegated_from: WorkflowPersonOut | None  # 委托: both names are shown
+    sender: WorkflowPersonOut | None
+    completed_by: WorkflowPersonOut | None
     action: str  # submit / return / transfer / read
     opinion: str
     due_at: datetime | None
@@ -149,7 +149,7 @@ class InboxOut(Schema):
     count: int
     page: int
     pages: int
-    items: list[ItemOut]  # for every box but "started"
+    items: list[InboxItemOut]  # for every box but "started"
     instances: list[InstanceOut]  # for "started" (我发起的)
 
 
@@ -164,13 +164,13 @@ class StepOut(Schema):
 
 
 class ItemDetailOut(Schema):
-    item: ItemOut
+    item: InboxItemOut
     instance: InstanceOut
     actions: list[
         str
     ]  # what the caller may do now: complete, return, transfer, withdraw, add_signer, cc, urge, read
     returnable_steps: list[StepOut]
-    route: list[ItemOut]  # the 办理单: every step with opinions, in order
+    route: list[InboxItemOut]  # the 办理单: every step with opinions, in order
 
 
 class CompleteIn(Schema):
@@ -215,8 +215,8 @@ class DelegationIn(Schema):
 
 class DelegationOut(Schema):
     id: int
-    user: PersonOut
-    delegate: PersonOut
+    user: WorkflowPersonOut
+    delegate: WorkflowPersonOut
     starts_on: date
     ends_on: date
     revoked_at: datetime | None
@@ -241,7 +241,7 @@ class DefinitionOut(Schema):
     process_id: str
     is_active: bool
     sha256: str
-    uploaded_by: PersonOut | None
+    uploaded_by: WorkflowPersonOut | None
     created_at: datetime
     comment: str
 
@@ -283,7 +283,7 @@ def inbox_counts(request: HttpRequest) -> dict[str, int]:
     response={200: InboxOut, **errors(404, 422)},
     summary="收件箱：待办 todo / 已办 done / 我发起的 started / 待阅 toread / 已阅 read（每页 20 项）",
 )
-def inbox(request: HttpRequest, box: Box, q: str = "", urgency: str = "", page: int = 1) -> dict[str, Any]:
+def inbox(request: HttpRequest, box: Box, q: str = "", urgency: str = "", page: PageNo = 1) -> dict[str, Any]:
     result = selectors.inbox(user=_caller(request), box=box, q=q, urgency=urgency, page=max(1, page))
     pg = result.page
     is_started = box == "started"
@@ -321,7 +321,7 @@ def _detail(item: WorkItem, user: User) -> dict[str, Any]:
     response={200: ItemDetailOut, **errors(404)},
     summary="事项详情（含办理过程与可用操作）",
 )
-def item_detail(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def item_detail(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _detail(selectors.access_item(item_id, user), user)
 
@@ -335,7 +335,7 @@ def _fresh(item_id: int, user: User) -> dict[str, Any]:
     response={200: ItemDetailOut, **errors(400, 403, 404, 422)},
     summary="提交（填写意见）",
 )
-def item_complete(request: HttpRequest, item_id: int, payload: CompleteIn) -> dict[str, Any]:
+def item_complete(request: HttpRequest, item_id: Id, payload: CompleteIn) -> dict[str, Any]:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     data = dict(payload.data)
@@ -350,7 +350,7 @@ def item_complete(request: HttpRequest, item_id: int, payload: CompleteIn) -> di
     response={200: ItemDetailOut, **errors(400, 403, 404, 422)},
     summary="退回到之前的环节",
 )
-def item_return(request: HttpRequest, item_id: int, payload: ReturnIn) -> dict[str, Any]:
+def item_return(request: HttpRequest, item_id: Id, payload: ReturnIn) -> dict[str, Any]:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     services.item_return(item=item, actor=user, to_step=payload.to_step, opinion=payload.opinion)
@@ -359,10 +359,10 @@ def item_return(request: HttpRequest, item_id: int, payload: ReturnIn) -> dict[s
 
 @router.post(
     "/items/{item_id}/transfer",
-    response={200: ItemOut, **errors(400, 403, 404, 422)},
+    response={200: InboxItemOut, **errors(400, 403, 404, 422)},
     summary="转办（返回新事项）",
 )
-def item_transfer(request: HttpRequest, item_id: int, payload: TransferIn) -> dict[str, Any]:
+def item_transfer(request: HttpRequest, item_id: Id, payload: TransferIn) -> dict[str, Any]:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     new = services.item_transfer(
@@ -373,10 +373,10 @@ def item_transfer(request: HttpRequest, item_id: int, payload: TransferIn) -> di
 
 @router.post(
     "/items/{item_id}/withdraw",
-    response={200: ItemOut, **errors(400, 403, 404)},
+    response={200: InboxItemOut, **errors(400, 403, 404)},
     summary="撤回（返回重新打开的事项）",
 )
-def item_withdraw(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def item_withdraw(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     new = services.item_withdraw(item=item, actor=user)
@@ -385,10 +385,10 @@ def item_withdraw(request: HttpRequest, item_id: int) -> dict[str, Any]:
 
 @router.post(
     "/items/{item_id}/add-signer",
-    response={200: ItemOut, **errors(400, 403, 404, 422)},
+    response={200: InboxItemOut, **errors(400, 403, 404, 422)},
     summary="加签（返回被加签人的事项）",
 )
-def item_add_signer(request: HttpRequest, item_id: int, payload: SignerIn) -> dict[str, Any]:
+def item_add_signer(request: HttpRequest, item_id: Id, payload: SignerIn) -> dict[str, Any]:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     new = services.item_add_signer(
@@ -398,9 +398,11 @@ def item_add_signer(request: HttpRequest, item_id: int, payload: SignerIn) -> di
 
 
 @router.post(
-    "/items/{item_id}/cc", response={200: list[ItemOut], **errors(400, 403, 404, 422)}, summary="抄送阅知"
+    "/items/{item_id}/cc",
+    response={200: list[InboxItemOut], **errors(400, 403, 404, 422)},
+    summary="抄送阅知",
 )
-def item_cc(request: HttpRequest, item_id: int, payload: CcIn) -> list[dict[str, Any]]:
+def item_cc(request: HttpRequest, item_id: Id, payload: CcIn) -> list[dict[str, Any]]:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     users = list(User.objects.filter(pk__in=payload.users, is_active=True))
@@ -412,10 +414,10 @@ def item_cc(request: HttpRequest, item_id: int, payload: CcIn) -> list[dict[str,
 
 @router.post(
     "/items/{item_id}/read",
-    response={200: ItemOut, **errors(403, 404, 422)},
+    response={200: InboxItemOut, **errors(403, 404, 422)},
     summary="已阅（阅知事项）/ 标记已查看（办理事项）",
 )
-def item_read(request: HttpRequest, item_id: int, payload: ReadIn) -> dict[str, Any]:
+def item_read(request: HttpRequest, item_id: Id, payload: ReadIn) -> dict[str, Any]:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     services.item_mark_read(item=item, actor=user, opinion=payload.opinion)
@@ -427,7 +429,7 @@ def item_read(request: HttpRequest, item_id: int, payload: ReadIn) -> dict[str, 
     response={204: None, **errors(400, 403, 404, 422)},
     summary="催办（站内消息和短信，每小时最多一次）",
 )
-def item_urge(request: HttpRequest, item_id: int, payload: UrgeIn) -> Any:
+def item_urge(request: HttpRequest, item_id: Id, payload: UrgeIn) -> Any:
     user = _caller(request)
     item = selectors.access_item(item_id, user)
     services.item_urge(item=item, actor=user, message=payload.message)
@@ -465,7 +467,7 @@ def delegation_create(request: HttpRequest, payload: DelegationIn) -> Any:
 @router.post(
     "/delegations/{delegation_id}/revoke", response={200: DelegationOut, **errors(404)}, summary="取消委托"
 )
-def delegation_revoke(request: HttpRequest, delegation_id: int) -> dict[str, Any]:
+def delegation_revoke(request: HttpRequest, delegation_id: Id) -> dict[str, Any]:
     user = _caller(request)
     d = Delegation.objects.select_related("user", "delegate").filter(pk=delegation_id, user=user).first()
     if d is None:
@@ -496,7 +498,7 @@ def definitions_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: str, **errors(403, 404)},
     summary="下载 BPMN（安全管理员）",
 )
-def definition_xml(request: HttpRequest, definition_id: int) -> HttpResponse:
+def definition_xml(request: HttpRequest, definition_id: Id) -> HttpResponse:
     row = selectors.access_definition(definition_id, _security_admin(request))
     return HttpResponse(row.bpmn_xml, content_type="application/xml; charset=utf-8")
 
