@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from tongban.api.common import caller as _caller
 from tongban.api.common import errors
 from tongban.core import clock
-from tongban.core.errors import PermissionDenied
+from tongban.core.errors import NotFound, PermissionDenied
 from tongban.orgs.models import Unit
 from tongban.orgs.selectors import access_county
 from tongban.stats import access
@@ -250,6 +250,8 @@ class ChangelogOut(Schema):
 
 # --- helpers -----------------------------------------------------------------------------------------
 def _scope(user: Any, unit_id: int | None) -> Unit | None:
+    if unit_id is not None and not fbs.id_ok(unit_id):
+        raise NotFound("stats.unit_not_found", _("单位不存在"))
     if access.can_view_county(user):
         return access.access_unit(unit_id, user) if unit_id is not None else None
     ids = access.visible_unit_ids(user) or set()

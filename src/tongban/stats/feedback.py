@@ -37,10 +37,22 @@ TRIAGE_STATUSES = (
 )
 
 
+MAX_ID = 2**31 - 1  # larger ids cannot exist (and PostgreSQL refuses to compare them)
+
+
+def id_ok(value: Any) -> bool:
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
+
+def _no_nul(value: Any) -> str:
+    """Text without NUL characters (PostgreSQL refuses them in text columns)."""
+    return str(value or "").replace("\x00", "")
+
+
 def clean_page_url(url: str, host: str = "") -> str:
     """The attached page as a same-site path ("/documents/12/?tab=flow"). A full URL of this site
     (``host``) is reduced to its path; any other site, scheme or a protocol-relative URL is refused."""
-    url = (url or "").strip()
+    url = _no_nul(url).strip()
     if not url:
         return ""
     if any(c in url for c in "\\\r\n\t") or url.startswith("//"):
@@ -58,7 +70,7 @@ def clean_page_url(url: str, host: str = "") -> str:
 
 
 def _text(value: Any, name: str, max_len: int, message: str) -> str:
-    text = str(value or "").strip()
+    text = _no_nul(value).strip()
     if not text:
         raise TongbanError("stats.feedback_required", message, field=name)
     if len(text) > max_len:
@@ -96,8 +108,8 @@ def feedback_create(
         title=title,
         body=body,
         page_url=page,
-        page_title=str(page_title or "").strip()[:200],
-        user_agent=str(user_agent or "")[:300],
+        page_title=_no_nul(page_title).strip()[:200],
+        user_agent=_no_nul(user_agent)[:300],
     )
     return fb
 
@@ -122,7 +134,11 @@ def manage_list(user: Any, *, status: str = "", kind: str = "") -> QuerySet[Feed
 
 def access_feedback(feedback_id: int, user: Any) -> Feedback:
     """The author sees their own item; the 考核管理员 every item; others get 404."""
-    fb = Feedback.objects.select_related("author", "unit", "changelog").filter(pk=feedback_id).first()
+    fb = (
+        Feedback.objects.select_related("author", "unit", "changelog").filter(pk=feedback_id).first()
+        if id_ok(feedback_id)
+        else None
+    )
     if fb is None or (fb.author_id != getattr(user, "pk", None) and not access.can_manage(user)):
         raise NotFound("stats.feedback_not_found", _("意见不存在。"))
     return fb
@@ -144,7 +160,7 @@ def feedback_answer(
     answer = _text(answer, "answer", BODY_MAX, _("请填写答复。"))
     entry = None
     if changelog_id:
-        entry = ChangelogEntry.objects.filter(pk=changelog_id).first()
+        entry = ChangelogEntry.objects.filter(pk=changelog_id).first() if id_ok(changelog_id) else None
         if entry is None:
             raise TongbanError("stats.changelog_not_found", _("更新日志不存在。"), field="changelog_id")
     from tongban.notify.services import notify
@@ -189,7 +205,7 @@ def all_changelog(user: Any) -> QuerySet[ChangelogEntry]:
 
 
 def access_entry(entry_id: int, user: Any) -> ChangelogEntry:
-    entry = ChangelogEntry.objects.filter(pk=entry_id).first()
+    entry = ChangelogEntry.objects.filter(pk=entry_id).first() if id_ok(entry_id) else None
     if entry is None or (not entry.published and not access.can_manage(user)):
         raise NotFound("stats.changelog_not_found", _("更新日志不存在。"))
     return entry
@@ -213,10 +229,12 @@ def changelog_save(
     body = _text(body, "body", 20000, _("请填写内容。"))
     if released_on is None:
         raise TongbanError("stats.changelog_date", _("请填写发布日期。"), field="released_on")
-    version = str(version or "").strip()
+    version = _no_nul(version).strip()
     if len(version) > 32:
         raise TongbanError("stats.changelog_version", _("版本号过长。"), field="version")
     ids = sorted({int(i) for i in feedback_ids})
+    if any(not id_ok(i) for i in ids):
+        raise TongbanError("stats.feedback_not_found", _("所选意见不存在。"), field="feedback_ids")
     if ids and Feedback.objects.filter(pk__in=ids).count() != len(ids):
         raise TongbanError("stats.feedback_not_found", _("所选意见不存在。"), field="feedback_ids")
     with transaction.atomic():

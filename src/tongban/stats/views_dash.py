@@ -51,18 +51,14 @@ def _scope_unit(request: HttpRequest) -> Unit | None:
     viewers without ``?unit=``); a unit leader or office head sees their own unit."""
     user = request.user
     raw = request.GET.get("unit", "")
+    if raw and not (raw.isascii() and raw.isdigit() and 0 < int(raw) <= fbs.MAX_ID):
+        raise NotFound("stats.unit_not_found", _("单位不存在"))
     if access.can_view_county(user):
-        if not raw:
-            return None
-        if not raw.isdigit():
-            raise NotFound("stats.unit_not_found", _("单位不存在"))
-        return access.access_unit(int(raw), user)
+        return access.access_unit(int(raw), user) if raw else None
     ids = access.visible_unit_ids(user) or set()
     if not ids:
         raise PermissionDenied("stats.denied", _("您无权查看统计。"))
     if raw:
-        if not raw.isdigit():
-            raise NotFound("stats.unit_not_found", _("单位不存在"))
         return access.access_unit(int(raw), user)
     return Unit.objects.get(pk=min(ids))
 

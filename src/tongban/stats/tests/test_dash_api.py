@@ -45,7 +45,7 @@ def client(w: t.DashWorld, username: str) -> Client:
     return c
 
 
-def test_dashboards(w):
+def test_dashboards(w: t.DashWorld) -> None:
     k = client(w, "kaohe")
     with moved_to(TODAY):
         ov = k.get(API + "overview").json()
@@ -85,7 +85,7 @@ def test_dashboards(w):
         assert Client().get(API + "overview").status_code == 401
 
 
-def test_costs_api(w):
+def test_costs_api(w: t.DashWorld) -> None:
     k = client(w, "kaohe")
     r = k.put(
         API + "effect/costs",
@@ -106,7 +106,7 @@ def test_costs_api(w):
     assert list(EffectCosts.objects.values()) == before
 
 
-def test_feedback_and_changelog_api(w):
+def test_feedback_and_changelog_api(w: t.DashWorld) -> None:
     clerk = client(w, "czclerk")
     r = clerk.post(API + "feedback", {"kind": "bug", "title": "打不开", "body": "点了没反应", "page_url": "https://evil.example/"},
                    content_type="application/json")  # fmt: skip
@@ -150,7 +150,28 @@ def test_feedback_and_changelog_api(w):
     assert k.delete(API + f"changelog/{eid}").status_code == 404
 
 
-def test_openapi_lists_the_endpoints(w):
+def test_fuzz_shaped_input_is_refused_cleanly(w: t.DashWorld) -> None:
+    k = client(w, "kaohe")
+    huge = 2**63 + 5
+    assert k.get(API + f"overview?unit={huge}").status_code == 404
+    assert k.get(API + f"feedback/{huge}").status_code == 404
+    assert k.get(API + f"changelog/{huge}").status_code == 404
+    r = k.post(
+        API + "feedback",
+        {"title": "a\x00b", "body": "c\x00", "page_title": "\x00"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["title"] == "ab"
+    r = k.post(API + "changelog", {"title": "t", "body": "b", "released_on": "2026-03-01", "feedback_ids": [huge]},
+               content_type="application/json")  # fmt: skip
+    assert r.status_code == 400 and not ChangelogEntry.objects.exists()
+    r = k.post(API + f"feedback/{r.status_code}/answer", {"status": "done", "answer": "x", "changelog_id": huge},
+               content_type="application/json")  # fmt: skip
+    assert r.status_code in (400, 404)
+    assert k.get("/stats/?unit=%C2%B2").status_code == 404
+
+
+def test_openapi_lists_the_endpoints(w: t.DashWorld) -> None:
     doc = client(w, "kaohe").get("/api/v1/openapi.json").json()
     paths = doc["paths"]
     for p in ("overview", "units", "trends", "effect", "effect/costs", "feedback", "feedback/manage",

@@ -26,7 +26,7 @@ def client(w: t.DashWorld, username: str) -> Client:
     return c
 
 
-def test_page_url_is_same_site():
+def test_page_url_is_same_site() -> None:
     assert fbs.clean_page_url("/documents/3/?tab=flow") == "/documents/3/?tab=flow"
     assert fbs.clean_page_url("http://testserver/notices/?q=1", "testserver") == "/notices/?q=1"
     assert fbs.clean_page_url("") == ""
@@ -36,7 +36,7 @@ def test_page_url_is_same_site():
             fbs.clean_page_url(bad, "testserver")
 
 
-def test_form_prefilled_and_sent(w):
+def test_form_prefilled_and_sent(w: t.DashWorld) -> None:
     c = client(w, "czclerk")
     r = c.get(reverse("stats_dash:feedback_new") + "?page=/documents/%3Fbox%3Dtodo&title=%E5%85%AC%E6%96%87")
     html = r.content.decode()
@@ -67,7 +67,7 @@ def test_form_prefilled_and_sent(w):
     assert "按钮没反应" not in client(w, "handler").get(reverse("stats_dash:feedback_mine")).content.decode()
 
 
-def test_triage_answer_notify_changelog(w):
+def test_triage_answer_notify_changelog(w: t.DashWorld) -> None:
     fb = fbs.feedback_create(
         actor=w.users["czclerk"], kind="suggestion", title="希望增加常用意见", body="签批常用语"
     )
@@ -110,7 +110,7 @@ def test_triage_answer_notify_changelog(w):
     assert not ChangelogEntry.objects.exists()
 
 
-def test_demo_hook_is_idempotent(w):
+def test_demo_hook_is_idempotent(w: t.DashWorld) -> None:
     from django.contrib.auth import get_user_model
 
     from tongban.core.demo import DemoContext

@@ -46,7 +46,7 @@ def march(w: t.DashWorld) -> None:
     t.unit_day(w.units["czj"], date(2026, 4, 1), staff=10, active_users=100, docs_handled=100)
 
 
-def test_unit_comparison_by_hand(w):
+def test_unit_comparison_by_hand(w: t.DashWorld) -> None:
     march(w)
     c = dash.unit_comparison(dash.parse_period("2026-03", TODAY))
     assert c.workdays == 22
@@ -77,7 +77,7 @@ def test_unit_comparison_by_hand(w):
     assert [r.name for r in only.rows] == ["城关镇"] and only.rows[0].rank == 1
 
 
-def test_trends_by_hand(w):
+def test_trends_by_hand(w: t.DashWorld) -> None:
     march(w)
     rows = dash.trends(30, today=date(2026, 3, 31))
     assert len(rows) == 30 and rows[0]["day"] == date(2026, 3, 2) and rows[-1]["day"] == date(2026, 3, 31)
@@ -94,7 +94,7 @@ def test_trends_by_hand(w):
     assert len(later) == 30 and sum(r["active_users"] for r in later) == 0
 
 
-def test_periods():
+def test_periods() -> None:
     assert dash.parse_period("last_month", TODAY).start == date(2026, 10, 1)
     assert dash.parse_period("last_month", TODAY).end == date(2026, 10, 31)
     q = dash.parse_period("quarter", TODAY)
@@ -107,14 +107,14 @@ def test_periods():
         dash.parse_days(7)
 
 
-def test_snapshot_missing_keys_and_junk():
+def test_snapshot_missing_keys_and_junk() -> None:
     f = dash.normalise_figures({"active_users_today": 5, "staff_total": 20, "cases_by_light": {"red": "x"}})
     assert f["active_users_today"] == 5 and f["active_rate"] == 25.0
     assert f["docs_in_motion"] == 0 and f["cases_by_light"] == {"green": 0, "yellow": 0, "red": 0}
     assert f["letters_by_status"] == [] and dash.normalise_figures(None)["staff_total"] == 0
 
 
-def test_overview_county_and_unit(w):
+def test_overview_county_and_unit(w: t.DashWorld) -> None:
     march(w)
     t.snapshot()
     ov = dash.overview(today=date(2026, 3, 31))
@@ -128,7 +128,7 @@ def test_overview_county_and_unit(w):
     assert mine.figures["active_rate"] == 80.0
 
 
-def test_effect_by_hand(w):
+def test_effect_by_hand(w: t.DashWorld) -> None:
     t.unit_day(w.units["czj"], date(2026, 3, 2), docs_sent=2, copies_sent=30, pages_sent=150)
     t.unit_day(w.units["cgz"], date(2026, 4, 10), docs_sent=1, copies_sent=10, pages_sent=40)
     t.unit_day(w.units["cgz"], date(2025, 12, 31), docs_sent=9, copies_sent=99, pages_sent=999)  # other year
@@ -151,7 +151,7 @@ def test_effect_by_hand(w):
     assert eff.report(w.county, dash.parse_period("2026", TODAY)).total.cost == Decimal("177.00")
 
 
-def test_costs_refused(w):
+def test_costs_refused(w: t.DashWorld) -> None:
     eff.costs_for(w.county)
     before = list(EffectCosts.objects.values())
     with pytest.raises(PermissionDenied):
