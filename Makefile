@@ -43,3 +43,26 @@ MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'static/*' --ignore 'var/*' --ign
 messages: install
 	$(PY) manage.py makemessages -l en $(MESSAGES_IGNORE)
 	$(PY) manage.py compilemessages -l en $(MESSAGES_IGNORE)
+
+## Production deployment (docs/deploy.md) — targets added for issue 7.
+.PHONY: deploy-check restore-drill loadtest loadtest-trial bench-nginx
+
+## make deploy-check: `manage.py check --deploy` with deploy/tongban.env.example (or ENV_FILE=…) and `nginx -t`.
+deploy-check: install
+	PY=$(PY) deploy/bin/deploy-check $(ENV_FILE)
+
+## make restore-drill: scratch PostgreSQL + demo data, backup, wipe, restore, compare rows and media checksums.
+restore-drill: install
+	PY=$(PY) $(PY) deploy/bin/restore-drill
+
+## make loadtest: the county's morning at 10× (locust, 10 minutes) against gunicorn + PostgreSQL, then invariants.
+loadtest: install
+	$(VENV)/bin/pip install -q -e ".[load]"
+	bench/load/run.sh
+
+loadtest-trial: install
+	$(VENV)/bin/pip install -q -e ".[load]"
+	LOAD_TIME=1m LOAD_USERS=60 bench/load/run.sh
+
+bench-nginx: install
+	$(PY) bench/bench_nginx_cache.py

@@ -2,7 +2,7 @@
 # A county's morning at 10× its real load: gunicorn + PostgreSQL (+ Redis), locust headless,
 # then the data invariants. Results go to bench/load/out/ (CSV from locust, summary.md).
 #
-#   bench/load/run.sh                 # 10 minutes, LOAD_USERS users (default 500, see docs/deploy.md)
+#   bench/load/run.sh                 # 10 minutes, LOAD_USERS users (default 650 ≈ 10× a county, docs/deploy.md)
 #   LOAD_TIME=1m LOAD_USERS=60 bench/load/run.sh    # a short trial
 #
 # Environment: TONGBAN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tongban_load; the
@@ -22,7 +22,7 @@ export TONGBAN_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_SETTINGS_MODULE=tongban.settings
 export PYTHONPATH=$ROOT/src
 PORT=${LOAD_PORT:-8123}
-USERS=${LOAD_USERS:-500}
+USERS=${LOAD_USERS:-650}
 RATE=${LOAD_SPAWN_RATE:-10}
 TIME=${LOAD_TIME:-10m}
 OUT=$ROOT/bench/load/out
