@@ -65,9 +65,9 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str
                     errs.append(f"{path}: {value!r} has no offset")
             except ValueError:
                 errs.append(f"{path}: {value!r} is not a date-time")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "minimum" in schema:
-        if value < schema["minimum"]:
-            errs.append(f"{path}: {value} < {schema['minimum']}")
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if numeric and "minimum" in schema and value < schema["minimum"]:
+        errs.append(f"{path}: {value} < {schema['minimum']}")
     if isinstance(value, dict):
         for key in schema.get("required", []):
             if key not in value:
