@@ -12,8 +12,8 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from tongban.api.common import Id, Offset, OptionalId, errors
 from tongban.api.common import caller as _caller
-from tongban.api.common import errors
 from tongban.core.errors import NotFound
 from tongban.library import access, selectors, services
 from tongban.library.models import (
@@ -214,10 +214,10 @@ def list_resources(
     request: HttpRequest,
     q: str = "",
     kind: ResourceKind | None = None,
-    owner_unit_id: int | None = None,
+    owner_unit_id: OptionalId = None,
     sharing: SharingLevel | None = None,
     limit: int = 20,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     user = _caller(request)
     limit, offset = _page(limit, offset)
@@ -233,7 +233,7 @@ def list_resources(
 
 
 @router.get("/resources/{resource_id}", response={200: ResourceOut, **errors(404)}, summary="资源详情")
-def get_resource(request: HttpRequest, resource_id: int) -> dict[str, Any]:
+def get_resource(request: HttpRequest, resource_id: Id) -> dict[str, Any]:
     user = _caller(request)
     return _full(access.access_resource(resource_id, user), user)
 
@@ -241,7 +241,7 @@ def get_resource(request: HttpRequest, resource_id: int) -> dict[str, Any]:
 @router.get(
     "/resources/{resource_id}/versions", response={200: list[VersionOut], **errors(404)}, summary="历史版本"
 )
-def list_versions(request: HttpRequest, resource_id: int) -> list[ResourceVersion]:
+def list_versions(request: HttpRequest, resource_id: Id) -> list[ResourceVersion]:
     user = _caller(request)
     return selectors.versions(access.access_resource(resource_id, user))
 
@@ -261,7 +261,7 @@ def _download(request: HttpRequest, resource_id: int, number: int | None) -> Htt
     response={200: None, **errors(403, 404)},
     summary="下载当前版本（记入下载记录）",
 )
-def download_current(request: HttpRequest, resource_id: int) -> HttpResponseBase:
+def download_current(request: HttpRequest, resource_id: Id) -> HttpResponseBase:
     return _download(request, resource_id, None)
 
 
@@ -270,7 +270,7 @@ def download_current(request: HttpRequest, resource_id: int) -> HttpResponseBase
     response={200: None, **errors(403, 404)},
     summary="下载指定版本（记入下载记录）",
 )
-def download_version(request: HttpRequest, resource_id: int, number: int) -> HttpResponseBase:
+def download_version(request: HttpRequest, resource_id: Id, number: Id) -> HttpResponseBase:
     return _download(request, resource_id, number)
 
 
@@ -279,7 +279,7 @@ def download_version(request: HttpRequest, resource_id: int, number: int) -> Htt
     response={201: RequestOut, **errors(400, 403, 404, 422)},
     summary="提出共享申请（有条件共享、限定单位）",
 )
-def create_request(request: HttpRequest, resource_id: int, payload: RequestIn) -> Status[dict[str, Any]]:
+def create_request(request: HttpRequest, resource_id: Id, payload: RequestIn) -> Status[dict[str, Any]]:
     user = _caller(request)
     resource = access.access_resource(resource_id, user)
     req = services.request_create(
@@ -299,7 +299,7 @@ def list_requests(
     box: Literal["incoming", "outgoing"] = "outgoing",
     status: RequestStatus | None = None,
     limit: int = 20,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     user = _caller(request)
     limit, offset = _page(limit, offset)
@@ -320,7 +320,7 @@ def list_requests(
     response={200: RequestOut, **errors(400, 403, 404, 422)},
     summary="同意共享申请（可设使用期限）",
 )
-def approve_request(request: HttpRequest, request_id: int, payload: ApproveIn) -> dict[str, Any]:
+def approve_request(request: HttpRequest, request_id: Id, payload: ApproveIn) -> dict[str, Any]:
     user = _caller(request)
     req = selectors.access_request(request_id, user)
     req = services.request_approve(
@@ -334,7 +334,7 @@ def approve_request(request: HttpRequest, request_id: int, payload: ApproveIn) -
     response={200: RequestOut, **errors(400, 403, 404, 422)},
     summary="不予同意（须说明理由）",
 )
-def refuse_request(request: HttpRequest, request_id: int, payload: RefuseIn) -> dict[str, Any]:
+def refuse_request(request: HttpRequest, request_id: Id, payload: RefuseIn) -> dict[str, Any]:
     user = _caller(request)
     req = selectors.access_request(request_id, user)
     req = services.request_refuse(actor=user, req=req, reason=payload.reason, request=request)
@@ -346,7 +346,9 @@ def refuse_request(request: HttpRequest, request_id: int, payload: RefuseIn) -> 
     response={200: DownloadLogOut, **errors(403, 404, 422)},
     summary="下载记录与统计（提供单位资源管理员）",
 )
-def download_log(request: HttpRequest, resource_id: int, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def download_log(
+    request: HttpRequest, resource_id: Id, limit: int = 50, offset: Offset = 0
+) -> dict[str, Any]:
     user = _caller(request)
     resource = access.access_resource(resource_id, user)
     access.require_manager(user, resource)
