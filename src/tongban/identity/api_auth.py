@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,7 @@ WINDOW = 60
 _SCOPES: dict[str, tuple[str, ...]] = {}
 
 
-def register_scopes(mapping: dict[str, Iterable[str]]) -> None:
+def register_scopes(mapping: Mapping[str, Iterable[str]]) -> None:
     """Register (or replace) scope names with the API path prefixes they open for reading."""
     for scope, prefixes in mapping.items():
         _SCOPES[scope] = tuple(prefixes)
@@ -96,7 +96,7 @@ def _bearer(request: HttpRequest) -> str | None:
 def request_token(request: HttpRequest) -> ApiToken | None:
     """The live token of the request's bearer header (looked up once per request), or None."""
     if hasattr(request, _TOKEN_ATTR):
-        return getattr(request, _TOKEN_ATTR)  # type: ignore[no-any-return]
+        return getattr(request, _TOKEN_ATTR)
     raw = _bearer(request)
     token = services.api_token_lookup(raw) if raw else None
     setattr(request, _TOKEN_ATTR, token)

@@ -5,11 +5,13 @@ the delivery log with filters and the detail; requeueing a failed batch; a fixed
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
-from tongban.approvals.testing import build_world, new_case
+from tongban.approvals.testing import ApprovalWorld, build_world, new_case
 from tongban.core.models import AuditRecord
 from tongban.exchange.models import DeliveryStatus, ExchangeDelivery, ExchangeTarget
 from tongban.exchange.receiver import Receiver
@@ -21,31 +23,31 @@ SECRET = "page-secret-0123456789abcdef"
 
 
 @pytest.fixture
-def w():
+def w() -> ApprovalWorld:
     return build_world()
 
 
 @pytest.fixture
-def admin(w):
+def admin(w: ApprovalWorld) -> User:
     return User.objects.create_user(
         username="sysadm", password="x", full_name="系统管理员", admin_role="system"
     )
 
 
 @pytest.fixture
-def admin_client(client, admin):
+def admin_client(client: Client, admin: User) -> Client:
     client.force_login(admin)
     return client
 
 
-def _target(**kw) -> ExchangeTarget:
+def _target(**kw: Any) -> ExchangeTarget:
     data = {"name": "省平台", "url": "http://127.0.0.1:9/push", "secret": SECRET, "enabled": True}
     data.update(kw)
     return ExchangeTarget.objects.create(**data)
 
 
 @pytest.mark.parametrize("who", ["handler", "supervisor", "security", "audit"])
-def test_others_are_refused_and_nothing_changes(client, w, who):
+def test_others_are_refused_and_nothing_changes(client: Client, w: ApprovalWorld, who: str) -> None:
     if who in ("security", "audit"):
         user = User.objects.create_user(username=who, password="x", full_name=who, admin_role=who)
     else:
@@ -86,12 +88,12 @@ def test_others_are_refused_and_nothing_changes(client, w, who):
     assert client.get("/api/v1/exchange/targets").status_code == 403
 
 
-def test_anonymous_is_sent_to_login(client):
+def test_anonymous_is_sent_to_login(client: Client) -> None:
     r = client.get("/exchange/clients/")
     assert r.status_code == 302 and "login" in r["Location"]
 
 
-def test_issue_token_shown_once_audited_and_revoke(admin_client, w):
+def test_issue_token_shown_once_audited_and_revoke(admin_client: Client, w: ApprovalWorld) -> None:
     r = admin_client.post(
         "/exchange/clients/",
         {
@@ -103,13 +105,19 @@ def test_issue_token_shown_once_audited_and_revoke(admin_client, w):
     )
     assert r.status_code == 200
     html = r.content.decode()
-    raw = re.search(r'id="issued-token-text">(tb_[^<]+)<', html).group(1)
+    found = re.search(r'id="issued-token-text">(tb_[^<]+)<', html)
+    assert found is not None
+    raw = found.group(1)
     assert r["Cache-Control"] == "no-store"
     token = ApiToken.objects.get()
     assert token.scopes == ["approvals:read", "interaction:read"] and token.rate_per_minute == 60
     assert token.user.username == "supervisor" and token.token_hash != raw
     rec = AuditRecord.objects.filter(event="identity.token_created").latest("seq")
-    assert rec.actor_name == "sysadm" and rec.new["scopes"] == ["approvals:read", "interaction:read"]
+    assert (
+        rec.actor_name == "sysadm"
+        and rec.new is not None
+        and rec.new["scopes"] == ["approvals:read", "interaction:read"]
+    )
     # the list shows the prefix, never the token again
     html = admin_client.get("/exchange/clients/").content.decode()
     assert token.prefix in html and raw not in html
@@ -127,7 +135,7 @@ def test_issue_token_shown_once_audited_and_revoke(admin_client, w):
     assert AuditRecord.objects.filter(event="identity.token_revoked").count() == 1
 
 
-def test_issue_bad_input_changes_nothing(admin_client, w):
+def test_issue_bad_input_changes_nothing(admin_client: Client, w: ApprovalWorld) -> None:
     for data in (
         {"username": "nobody", "name": "x", "scopes": ["orgs:read"], "rate_per_minute": 0},
         {"username": "handler", "name": "x", "scopes": [], "rate_per_minute": 0},
@@ -141,7 +149,7 @@ def test_issue_bad_input_changes_nothing(admin_client, w):
     assert not ApiToken.objects.exists()
 
 
-def test_full_tokens_listed_but_not_revocable_here(admin_client, w):
+def test_full_tokens_listed_but_not_revocable_here(admin_client: Client, w: ApprovalWorld) -> None:
     from tongban.identity import services
 
     token, _raw = services.api_token_create(actor=None, user=w.users["handler"], name="老系统")
@@ -151,7 +159,7 @@ def test_full_tokens_listed_but_not_revocable_here(admin_client, w):
     assert token.revoked_at is None
 
 
-def test_target_crud_test_and_push_now(admin_client, w):
+def test_target_crud_test_and_push_now(admin_client: Client, w: ApprovalWorld) -> None:
     new_case(w)
     with Receiver(SECRET) as r:
         data = {
@@ -188,7 +196,7 @@ def test_target_crud_test_and_push_now(admin_client, w):
     assert not ExchangeTarget.objects.exists()
 
 
-def _queries(client, url):
+def _queries(client: Client, url: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -197,7 +205,7 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_delivery_log_filters_detail_and_requeue(admin_client, w):
+def test_delivery_log_filters_detail_and_requeue(admin_client: Client, w: ApprovalWorld) -> None:
     t1, t2 = _target(name="甲"), _target(name="乙")
     admin_client.get("/exchange/deliveries/")  # warm the per-process caches
     empty = _queries(admin_client, "/exchange/deliveries/")
@@ -210,7 +218,9 @@ def test_delivery_log_filters_detail_and_requeue(admin_client, w):
     assert _queries(admin_client, "/exchange/deliveries/") == empty + 1  # + the rows, whatever their number
     r = admin_client.get("/exchange/deliveries/")
     assert r.content.decode().count("data-delivery=") == 30
-    html = admin_client.get("/exchange/deliveries/", {"target": t1.pk, "status": "failed"}).content.decode()
+    html = admin_client.get(
+        "/exchange/deliveries/", {"target": str(t1.pk), "status": "failed"}
+    ).content.decode()
     assert html.count("data-delivery=") == 1
     html = admin_client.get("/exchange/deliveries/", {"kind": "disclosure_stats"}).content.decode()
     assert html.count("data-delivery=") == 10
@@ -223,7 +233,7 @@ def test_delivery_log_filters_detail_and_requeue(admin_client, w):
     assert admin_client.get("/exchange/deliveries/999999/").status_code == 404
 
 
-def test_nav_entry_only_for_the_system_admin(client, w, admin):
+def test_nav_entry_only_for_the_system_admin(client: Client, w: ApprovalWorld, admin: User) -> None:
     from tongban.core import nav
 
     keys = [i["key"] for i in nav.items_for(admin)]

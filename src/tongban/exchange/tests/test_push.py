@@ -5,12 +5,13 @@ id, giving up (notified, stream stopped), requeueing, disclosure statistics by m
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from tongban.approvals.models import CaseStatus
-from tongban.approvals.testing import ENTERPRISE_CODE, build_world, new_case
+from tongban.approvals.models import Case, CaseStatus
+from tongban.approvals.testing import ENTERPRISE_CODE, ApprovalWorld, build_world, new_case
 from tongban.exchange import push
 from tongban.exchange.models import DeliveryStatus, ExchangeDelivery, ExchangeTarget, Watermark
 from tongban.exchange.receiver import Receiver
@@ -25,17 +26,17 @@ SECRET = "test-secret-0123456789abcdef"
 
 
 @pytest.fixture
-def w():
+def w() -> ApprovalWorld:
     return build_world()
 
 
-def _target(url: str, **kw) -> ExchangeTarget:
+def _target(url: str, **kw: Any) -> ExchangeTarget:
     defaults = {"name": "省平台", "url": url, "secret": SECRET, "enabled": True, "push_disclosure": False}
     defaults.update(kw)
     return ExchangeTarget.objects.create(**defaults)
 
 
-def _finish(case, *, decided: date, due: date) -> None:
+def _finish(case: Case, *, decided: date, due: date) -> None:
     case.status = CaseStatus.COMPLETED
     case.is_open = False
     case.decision = "grant"
@@ -48,7 +49,7 @@ def _finish(case, *, decided: date, due: date) -> None:
     case.save()
 
 
-def test_cases_pushed_signed_masked_and_valid(w):
+def test_cases_pushed_signed_masked_and_valid(w: ApprovalWorld) -> None:
     person = new_case(w)
     firm = new_case(w, account=w.enterprise)
     late = new_case(w)
@@ -106,7 +107,7 @@ def test_cases_pushed_signed_masked_and_valid(w):
     assert body2["sequence"] == 2 and body2["batch_id"] != body["batch_id"]
 
 
-def test_batches_follow_batch_size_in_order(w):
+def test_batches_follow_batch_size_in_order(w: ApprovalWorld) -> None:
     cases = [new_case(w) for _i in range(5)]
     with Receiver(SECRET) as r:
         target = _target(r.url, batch_size=2)
@@ -120,7 +121,7 @@ def test_batches_follow_batch_size_in_order(w):
     assert [req.json()["sequence"] for req in r.state.requests] == [1, 2, 3]
 
 
-def test_retries_with_backoff_under_one_batch_id(w, settings):
+def test_retries_with_backoff_under_one_batch_id(w: ApprovalWorld, settings: Any) -> None:
     settings.TONGBAN_EXCHANGE_RETRY_SECONDS = 60
     new_case(w)
     t0 = timezone.now()
@@ -150,7 +151,7 @@ def test_retries_with_backoff_under_one_batch_id(w, settings):
     assert Watermark.objects.get(target=target).last_success_at is not None
 
 
-def test_gives_up_notifies_and_stops_the_stream_until_requeued(w):
+def test_gives_up_notifies_and_stops_the_stream_until_requeued(w: ApprovalWorld) -> None:
     admin = User.objects.create_user(
         username="sysadm", password="x", full_name="系统管理员", admin_role="system"
     )
@@ -179,7 +180,7 @@ def test_gives_up_notifies_and_stops_the_stream_until_requeued(w):
     assert [a.number for a in d.attempt_rows.order_by("number")] == [1, 2, 3]
 
 
-def test_unreachable_target_is_logged(w):
+def test_unreachable_target_is_logged(w: ApprovalWorld) -> None:
     new_case(w)
     with Receiver(SECRET) as r:
         url = r.url
@@ -191,7 +192,7 @@ def test_unreachable_target_is_logged(w):
     assert d.status == DeliveryStatus.RETRYING and d.last_error
 
 
-def test_wrong_secret_is_refused_by_the_receiver(w):
+def test_wrong_secret_is_refused_by_the_receiver(w: ApprovalWorld) -> None:
     new_case(w)
     with Receiver("another-secret-000000") as r:
         push.run_target(_target(r.url))
@@ -199,7 +200,16 @@ def test_wrong_secret_is_refused_by_the_receiver(w):
     assert ExchangeDelivery.objects.get().attempt_rows.get().http_status == 401
 
 
-def _disclosure(w, i, kind, received, answered=None, outcome="", reason="", on_time=None):
+def _disclosure(
+    w: ApprovalWorld,
+    i: int,
+    kind: str,
+    received: date,
+    answered: date | None = None,
+    outcome: str = "",
+    reason: str = "",
+    on_time: bool | None = None,
+) -> DisclosureRequest:
     return DisclosureRequest.objects.create(
         county=w.county, tracking_code=f"D{i}", organ=w.units["scj"], applicant_type=kind, name="王某某",
         id_number="330102198001011234", phone="13800000009", description="d", channel="online",
@@ -209,7 +219,7 @@ def _disclosure(w, i, kind, received, answered=None, outcome="", reason="", on_t
     )  # fmt: skip
 
 
-def test_disclosure_statistics_by_month_and_organ(w):
+def test_disclosure_statistics_by_month_and_organ(w: ApprovalWorld) -> None:
     _disclosure(w, 1, "person", date(2026, 3, 5), date(2026, 3, 20), "disclosed", on_time=True)
     _disclosure(
         w, 2, "business", date(2026, 3, 10), date(2026, 4, 2), "refused", "third_party", on_time=False
@@ -254,7 +264,7 @@ def test_disclosure_statistics_by_month_and_organ(w):
     assert (april2["answered_total"], april2["answered_on_time"], april2["answered_overdue"]) == (2, 1, 1)
 
 
-def test_connection_test_and_disabled_target_not_pushed(w):
+def test_connection_test_and_disabled_target_not_pushed(w: ApprovalWorld) -> None:
     admin = User.objects.create_user(
         username="sysadm", password="x", full_name="系统管理员", admin_role="system"
     )

@@ -3,10 +3,13 @@ and the Chinese message before the view runs (nothing changes); X-RateLimit head
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 
 from tongban.approvals.models import CaseStatus
-from tongban.approvals.testing import build_world, new_case
+from tongban.approvals.testing import ApprovalWorld, build_world, new_case
 from tongban.identity import api_auth
 from tongban.identity import services as identity_services
 
@@ -16,7 +19,7 @@ MW = "tongban.identity.api_auth.ApiRateLimitMiddleware"
 
 
 @pytest.fixture(autouse=True)
-def _middleware(settings):
+def _middleware(settings: Any) -> None:
     if MW not in settings.MIDDLEWARE:
         mw = list(settings.MIDDLEWARE)
         mw.insert(mw.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, MW)
@@ -27,17 +30,17 @@ def _middleware(settings):
 
 
 @pytest.fixture
-def w():
+def w() -> ApprovalWorld:
     return build_world()
 
 
-def test_token_limit_429_retry_after_and_nothing_changed(client, w):
+def test_token_limit_429_retry_after_and_nothing_changed(client: Client, w: ApprovalWorld) -> None:
     case = new_case(w)
     _t, raw = identity_services.api_token_create(actor=None, user=w.users["handler"], name="x")
     token = _t
     token.rate_per_minute = 3
     token.save()
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     seen = []
     for _i in range(3):
         r = client.get(f"/api/v1/cases/{case.pk}", **headers)
@@ -58,10 +61,10 @@ def test_token_limit_429_retry_after_and_nothing_changed(client, w):
     assert case.status == CaseStatus.SUBMITTED  # the refused request changed nothing
 
 
-def test_default_token_rate_from_settings(client, w, settings):
+def test_default_token_rate_from_settings(client: Client, w: ApprovalWorld, settings: Any) -> None:
     settings.TONGBAN_API_RATE_PER_MINUTE = 2
     _t, raw = identity_services.api_token_create(actor=None, user=w.users["handler"], name="x")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     codes = [client.get("/api/v1/me", **headers).status_code for _i in range(3)]
     assert codes == [200, 200, 429]
     # another token has its own budget
@@ -69,7 +72,7 @@ def test_default_token_rate_from_settings(client, w, settings):
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw2}").status_code == 200
 
 
-def test_session_user_limit(client, w, settings):
+def test_session_user_limit(client: Client, w: ApprovalWorld, settings: Any) -> None:
     settings.TONGBAN_API_SESSION_RATE_PER_MINUTE = 2
     client.force_login(w.users["handler"])
     codes = [client.get("/api/v1/me").status_code for _i in range(3)]
@@ -78,7 +81,7 @@ def test_session_user_limit(client, w, settings):
     assert client.get("/").status_code != 429
 
 
-def test_anonymous_limit_per_address(client, settings):
+def test_anonymous_limit_per_address(client: Client, settings: Any) -> None:
     settings.TONGBAN_API_ANON_RATE_PER_MINUTE = 1
     assert client.get("/api/v1/me").status_code == 401
     r = client.get("/api/v1/me")
@@ -86,7 +89,7 @@ def test_anonymous_limit_per_address(client, settings):
     assert client.get("/api/v1/me", REMOTE_ADDR="10.0.0.9").status_code == 401
 
 
-def test_zero_switches_the_limit_off(client, w, settings):
+def test_zero_switches_the_limit_off(client: Client, w: ApprovalWorld, settings: Any) -> None:
     settings.TONGBAN_API_SESSION_RATE_PER_MINUTE = 0
     client.force_login(w.users["handler"])
     for _i in range(5):
@@ -94,7 +97,7 @@ def test_zero_switches_the_limit_off(client, w, settings):
         assert r.status_code == 200 and "X-RateLimit-Limit" not in r
 
 
-def test_fixed_window_resets():
+def test_fixed_window_resets() -> None:
     key = "unit-test"
     states = [api_auth.hit(key, 2, now=120.5) for _i in range(3)]
     assert [s.count for s in states] == [1, 2, 3] and states[2].exceeded

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from tongban.exchange.tests.schema_lite import check
 
-CASE = {
+CASE: dict[str, Any] = {
     "case_no": "T2026010100001",
     "county_code": "990009",
     "item": {"code": "X-1", "name": "食品经营许可"},
@@ -26,7 +27,7 @@ CASE = {
     "on_time": True,
     "updated_at": "2026-01-09T10:00:00+08:00",
 }
-BATCH = {
+BATCH: dict[str, Any] = {
     "schema": "tongban.exchange.push-batch/v1",
     "batch_id": "tb-approval_cases-1-1-0123456789ab",
     "kind": "approval_cases",
@@ -38,11 +39,11 @@ BATCH = {
 }
 
 
-def test_valid_batch_passes():
+def test_valid_batch_passes() -> None:
     assert check(BATCH) == []
 
 
-def test_forbidden_things_fail():
+def test_forbidden_things_fail() -> None:
     b = copy.deepcopy(BATCH)
     b["records"][0]["applicant"] = {
         "kind": "person",
