@@ -184,17 +184,20 @@ def scan_late(now: datetime | None = None) -> int:
     return marked
 
 
-def pending_days(until: date | None = None, *, today: date | None = None) -> list[date]:
-    """The days up to ``until`` (default today) that need computing, oldest first."""
+def pending_days(
+    until: date | None = None, *, today: date | None = None, start: date | None = None
+) -> list[date]:
+    """The days up to ``until`` (default today) that need computing, oldest first (from ``start``
+    when given, else from the first computed day or the day of the first log-in)."""
     today = today or timezone.localdate()
     until = min(until or today, today)
-    first = _first_day(today)
+    first = start if start is not None else _first_day(today)
     states = {
         d: (s, c)
         for d, s, c in RollupDay.objects.filter(day__lte=until).values_list("day", "status", "computed_at")
     }
     out: list[date] = []
-    d = min([first, *states]) if states else first
+    d = min([first, *states]) if states and start is None else first
     while d <= until:
         st = states.get(d)
         if st is None or st[0] != RollupStatus.DONE or st[1] is None or st[1] < _day_end(d):

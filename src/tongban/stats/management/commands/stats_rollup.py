@@ -52,7 +52,7 @@ class Command(BaseCommand):
             n = rollup.recompute(first, last, progress=progress)
         elif first is not None:
             rollup.scan_late()
-            days = [d for d in rollup.pending_days(last) if d >= first]
+            days = rollup.pending_days(last, start=first)
             progress(0, len(days))
             for i, d in enumerate(days, start=1):
                 rollup.compute_day(d)
