@@ -6,7 +6,11 @@ events, and each costs a fixed number of queries whatever the number of units or
 
 - :func:`trends`: one query (``UnitDay`` summed per day);
 - :func:`unit_comparison`: two (the units, ``UnitDay`` summed per unit);
-- :func:`overview`: the snapshot, the trend and the comparison — five."""
+- :func:`overview`: the snapshot, the trend and the comparison — five.
+
+The trend and the comparison are cached (:func:`cached`) under the roll-up's data version (the
+newest ``UnitDay`` id: the roll-up replaces a day's rows when it recomputes it), so a repeated page
+costs one cheap query instead of the sums, and new figures show as soon as they are computed."""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.core.cache import cache
+from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +28,25 @@ from tongban.core import calendar, clock
 from tongban.core.errors import TongbanError
 from tongban.orgs.models import Unit, UnitKind
 from tongban.stats.models import Snapshot, UnitDay
+
+CACHE_SECONDS = 300
+
+
+def data_version() -> int:
+    """The roll-up's data version: the newest UnitDay id (one index look-up)."""
+    return int(UnitDay.objects.aggregate(m=Max("pk"))["m"] or 0)
+
+
+def cached(kind: str, parts: tuple[Any, ...], compute: Any, *, version: int | None = None) -> Any:
+    """``compute()`` cached under the data version and ``parts`` (at most CACHE_SECONDS)."""
+    v = data_version() if version is None else version
+    key = "stats:dash:" + kind + ":" + str(v) + ":" + ":".join(str(p) for p in parts)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    value = compute()
+    cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 class BadPeriod(TongbanError):
@@ -239,6 +263,22 @@ def parse_group(value: str) -> str:
 
 # --- trends ---------------------------------------------------------------------------------------------
 def trends(
+    days: int = 30, *, unit_ids: set[int] | None = None, today: date | None = None, version: int | None = None
+) -> list[dict[str, Any]]:
+    """:func:`trends_uncached`, cached under the data version."""
+    today = today or clock.today()
+    ids = tuple(sorted(unit_ids)) if unit_ids is not None else None
+    return list(
+        cached(
+            "trends",
+            (days, today, ids),
+            lambda: trends_uncached(days, unit_ids=unit_ids, today=today),
+            version=version,
+        )
+    )
+
+
+def trends_uncached(
     days: int = 30, *, unit_ids: set[int] | None = None, today: date | None = None
 ) -> list[dict[str, Any]]:
     """One row per day of the last ``days`` days (today included), each field summed over the
@@ -341,7 +381,23 @@ def _sort_key(r: UnitRow) -> tuple[int, float, float, str]:
     return (r.active_rate is None, -(r.active_rate or 0), -(r.docs_per_person or 0), r.name)
 
 
-def unit_comparison(period: Period, *, unit_ids: set[int] | None = None, group: str = "") -> Comparison:
+def unit_comparison(
+    period: Period, *, unit_ids: set[int] | None = None, group: str = "", version: int | None = None
+) -> Comparison:
+    """:func:`unit_comparison_uncached`, cached under the data version."""
+    ids = tuple(sorted(unit_ids)) if unit_ids is not None else None
+    result: Comparison = cached(
+        "units",
+        (period.start, period.end, period.key, group, ids),
+        lambda: unit_comparison_uncached(period, unit_ids=unit_ids, group=group),
+        version=version,
+    )
+    return result
+
+
+def unit_comparison_uncached(
+    period: Period, *, unit_ids: set[int] | None = None, group: str = ""
+) -> Comparison:
     """Each active unit's figures over ``period``, ranked by active rate (then documents handled
     per person); the subtotal of each unit group. Two queries, whatever the number of units."""
     wd = period.workdays()
@@ -442,8 +498,9 @@ def overview(*, unit: Unit | None = None, today: date | None = None) -> Overview
     snap = latest_snapshot()
     figures = normalise_figures(snap.figures if snap else {})
     ids = {unit.pk} if unit is not None else None
-    trend = trends(30, unit_ids=ids, today=today)
-    comparison = unit_comparison(parse_period("last30", today), unit_ids=ids)
+    version = data_version()
+    trend = trends(30, unit_ids=ids, today=today, version=version)
+    comparison = unit_comparison(parse_period("last30", today), unit_ids=ids, version=version)
     if unit is not None:
         # A unit's own cards come from its roll-ups: today's active people over its staff.
         last = trend[-1]

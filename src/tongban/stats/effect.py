@@ -26,7 +26,7 @@ from tongban.core import audit
 from tongban.core.errors import TongbanError
 from tongban.orgs.models import County, Unit
 from tongban.stats import access
-from tongban.stats.dashboards import Period
+from tongban.stats.dashboards import Period, cached
 from tongban.stats.models import EffectCosts, UnitDay
 
 SHEETS_PER_REAM = 500  # one 包 of A4 paper
@@ -104,24 +104,35 @@ def _row(costs: EffectCosts, key: str, label: str, s: dict[str, Any]) -> EffectR
 _AGGS = {"docs": Sum("docs_sent"), "copies": Sum("copies_sent"), "pages": Sum("pages_sent")}
 
 
-def report(county: County, period: Period, *, unit_ids: set[int] | None = None) -> EffectReport:
-    """The report over ``period``: totals, by month, by unit (units with nothing sent last)."""
-    costs = costs_for(county)
+def _sums(
+    county: County, period: Period, unit_ids: set[int] | None
+) -> tuple[list[tuple[date, dict[str, Any]]], list[tuple[int, str, dict[str, Any]]]]:
+    """The sent documents, copies and pages per month and per unit (two queries + the units)."""
     qs = UnitDay.objects.filter(day__gte=period.start, day__lte=period.end, unit__county=county)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
     months = [
-        _row(
-            costs,
-            f"{r['month']:%Y-%m}",
-            _("%(y)d年%(m)d月") % {"y": r["month"].year, "m": r["month"].month},
-            dict(r),
-        )
+        (r["month"], dict(r))
         for r in qs.annotate(month=TruncMonth("day")).values("month").annotate(**_AGGS).order_by("month")
     ]
     sums = {r["unit_id"]: dict(r) for r in qs.values("unit_id").annotate(**_AGGS)}
     units = Unit.objects.filter(county=county, pk__in=list(sums)).only("pk", "name", "short_name")
-    by_unit = [_row(costs, str(u.pk), u.display_name, sums[u.pk]) for u in units]
+    return months, [(u.pk, u.display_name, sums[u.pk]) for u in units]
+
+
+def report(county: County, period: Period, *, unit_ids: set[int] | None = None) -> EffectReport:
+    """The report over ``period``: totals, by month, by unit (units with nothing sent last)."""
+    costs = costs_for(county)
+    ids = tuple(sorted(unit_ids)) if unit_ids is not None else None
+    month_sums, unit_sums = cached(
+        "effect",
+        (county.pk, period.start, period.end, ids),
+        lambda: _sums(county, period, unit_ids),
+    )
+    months = [
+        _row(costs, f"{m:%Y-%m}", _("%(y)d年%(m)d月") % {"y": m.year, "m": m.month}, r) for m, r in month_sums
+    ]
+    by_unit = [_row(costs, str(pk), name, r) for pk, name, r in unit_sums]
     by_unit.sort(key=lambda r: (-r.pages, -r.docs, r.label))
     total = _row(
         costs,

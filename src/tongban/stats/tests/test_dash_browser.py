@@ -4,6 +4,7 @@ from the API without reloading, and a staff member sends feedback from a page th
 from __future__ import annotations
 
 from datetime import timedelta
+import os
 from typing import Any
 
 import pytest
@@ -22,6 +23,13 @@ def _login(page: Any, live_server: Any, username: str) -> None:
     page.fill("#id_password", t.PASSWORD)
     page.click("#tb-login-submit")
     page.wait_for_load_state()
+
+
+def _shot(page: Any, name: str) -> None:
+    """Screenshots for a person to look at, when DASH_SHOTS names a folder."""
+    folder = os.environ.get("DASH_SHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def _series_len(page: Any, el_id: str) -> int:
@@ -57,6 +65,7 @@ def test_overview_and_screen(page: Any, live_server: Any, w: t.DashWorld) -> Non
     assert _series_len(page, "sd-letters") == 3
     assert _series_len(page, "sd-top") == 2  # 政府办 has no figures: not ranked
     expect(page.locator('[data-sd="docs_in_motion"]')).to_have_text("318")
+    _shot(page, "overview")
     # the big screen: drawn, then refreshed from the API without reloading the page
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_server.url}/stats/screen/")
@@ -69,6 +78,12 @@ def test_overview_and_screen(page: Any, live_server: Any, w: t.DashWorld) -> Non
     expect(page.locator('[data-sd="docs_in_motion"]')).to_have_text("777", timeout=10000)
     assert page.evaluate("window.sdMarker") == "same page"
     assert page.locator("#sd-clock").inner_text() != "--:--:--"
+    _shot(page, "screen-1366")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/stats/effect/")
+    page.wait_for_function("document.querySelector('#sd-effect canvas') !== null")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 380  # no sideways scrolling on a phone
+    _shot(page, "effect-phone")
 
 
 def test_feedback_from_a_page_answered(page: Any, live_server: Any, w: t.DashWorld) -> None:
