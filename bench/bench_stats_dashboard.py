@@ -2,7 +2,8 @@
 (47,450) and a snapshot. Measures, through the test client (session, navigation, template), the
 overview page, the unit comparison (page, for the whole year, and its API) and the big screen's
 API feed (overview + this year's effect report): p50/p95 over BENCH_REQUESTS (200) requests each,
-and the queries per request, which do not depend on the number of units.
+and the queries per request, which do not depend on the number of units. The sums are cached under
+the roll-up's data version (a new roll-up shows at once); the uncached selectors are timed too.
 
 Run: python bench/bench_stats_dashboard.py (a throwaway SQLite file), or with
 TONGBAN_BENCH_DATABASE_URL=postgres://user@host:5432/postgres on PostgreSQL (a throwaway test
@@ -152,6 +153,22 @@ def main() -> None:
             f"{label}: n={len(samples)} queries={statistics.mode(queries)} "
             f"p50_ms={pct(samples, 50):.1f} p95_ms={pct(samples, 95):.1f} (target < 150) max_ms={max(samples):.1f}"
         )
+    from tongban.stats import dashboards as dash
+
+    cold: dict[str, list[float]] = {"comparison year": [], "trend 365 days": []}
+    for _ in range(20):  # the sums themselves, without the cache (what a new roll-up costs once)
+        t1 = time.perf_counter()
+        dash.unit_comparison_uncached(dash.parse_period("year"))
+        cold["comparison year"].append((time.perf_counter() - t1) * 1000)
+        t1 = time.perf_counter()
+        dash.trends_uncached(365)
+        cold["trend 365 days"].append((time.perf_counter() - t1) * 1000)
+    for label, samples in cold.items():
+        print(f"uncached selector, {label}: n=20 p50_ms={pct(samples, 50):.1f} p95_ms={pct(samples, 95):.1f}")
+    shell, _q = measure(client, "/stats/changelog/")
+    print(
+        f"page shell alone (/stats/changelog/, empty): p50_ms={pct(shell, 50):.1f} p95_ms={pct(shell, 95):.1f}"
+    )
     print(
         f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (figures scale with other work on the machine)"
     )
