@@ -192,3 +192,19 @@ def test_office_and_person_figures(world: World) -> None:
         and people[world.users["czhead"].pk]["workdays"] == 21
     )
     assert PeriodKind.MONTH == "month"
+
+
+def test_demo_hook_is_idempotent(world: World) -> None:
+    from tongban.core.demo import DemoContext
+    from tongban.stats import demo_assess
+    from tongban.stats.models import AssessmentScheme
+
+    first = demo_assess.seed(DemoContext(usernames=[]))
+    scheme = AssessmentScheme.objects.get(name=f"{metrics.today().year}年度全县电子政务应用考核")
+    assert scheme.status == "published" and scheme.indicators.count() == 7 and "已发布" in first
+    assert sum(i.weight for i in scheme.indicators.all()) == 100
+    n = ScoreSnapshot.objects.filter(scheme=scheme).count()
+    assert n == 6 * len(metrics.periods_of_year("month", scheme.year, until=metrics.today()))
+    demo_assess.seed(DemoContext(usernames=[]))
+    assert AssessmentScheme.objects.filter(name=scheme.name).count() == 1
+    assert ScoreSnapshot.objects.filter(scheme=scheme).count() == n
