@@ -63,7 +63,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "status": status,
             "kind": kind,
             "statuses": Status.choices,
-            "cards": [(k, label, everything["counts"][k]) for k, label in Status.choices],
+            "cards": [
+                (s.value, s.label, everything["counts"][s.value])
+                for s in (Status.UP, Status.DEGRADED, Status.DOWN, Status.UNKNOWN)
+            ],
             "kinds": SiteKind.choices,
             "can_manage": access.can_manage(request.user),
         },

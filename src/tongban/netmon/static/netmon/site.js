@@ -21,7 +21,9 @@
     series.push({ type: "line", name: "max ms", data: d.buckets.map(function (b) { return [b.start, b.latency_max]; }), showSymbol: false, lineStyle: { type: "dashed" } });
     series.push({ type: "bar", name: "%", yAxisIndex: 1, data: d.buckets.map(function (b) { return [b.start, b.uptime]; }), itemStyle: { opacity: 0.3 } });
   }
+  var points = series.reduce(function (n, s) { return n + s.data.length; }, 0);
   chart.setOption({
+    title: points ? undefined : { text: el.dataset.empty || "", left: "center", top: "middle", textStyle: { color: "#6c757d", fontSize: 14 } },
     tooltip: { trigger: "axis" },
     legend: { bottom: 0, type: "scroll" },
     grid: { left: 10, right: 10, top: 20, bottom: 40, containLabel: true },
@@ -29,6 +31,6 @@
     yAxis: [{ type: "value", name: "ms" }, { type: "value", name: "%", min: 0, max: 100, show: d.range !== "24h" }],
     series: series
   });
-  el.dataset.nmPoints = String(series.reduce(function (n, s) { return n + s.data.length; }, 0));
+  el.dataset.nmPoints = String(points);
   window.addEventListener("resize", function () { chart.resize(); });
 })();
