@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors
 from tongban.core.errors import NotFound
 from tongban.exchange import push
 from tongban.exchange import selectors as sel
@@ -190,7 +190,7 @@ def list_targets(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/targets/{target_id}", response={200: TargetOut, **errors(403, 404, 422)}, summary="推送目标详情"
 )
-def get_target(request: HttpRequest, target_id: int) -> dict[str, Any]:
+def get_target(request: HttpRequest, target_id: Id) -> dict[str, Any]:
     _admin(request)
     return _target_out(_get_target(target_id))
 
@@ -200,7 +200,7 @@ def get_target(request: HttpRequest, target_id: int) -> dict[str, Any]:
     response={200: TestOut, **errors(403, 404, 422)},
     summary="测试连接（发送签名的 ping）",
 )
-def test_target(request: HttpRequest, target_id: int) -> dict[str, Any]:
+def test_target(request: HttpRequest, target_id: Id) -> dict[str, Any]:
     user = _admin(request)
     result = push.target_test(actor=user, target=_get_target(target_id), request=request)
     return {
@@ -214,7 +214,7 @@ def test_target(request: HttpRequest, target_id: int) -> dict[str, Any]:
 @router.post(
     "/targets/{target_id}/push", response={200: PushOut, **errors(400, 403, 404, 422)}, summary="立即推送"
 )
-def push_target(request: HttpRequest, target_id: int) -> dict[str, Any]:
+def push_target(request: HttpRequest, target_id: Id) -> dict[str, Any]:
     user = _admin(request)
     result = push.push_now(actor=user, target=_get_target(target_id), request=request)
     return {
@@ -249,7 +249,7 @@ def list_deliveries(
     response={200: DeliveryDetailOut, **errors(403, 404, 422)},
     summary="推送记录详情",
 )
-def get_delivery(request: HttpRequest, delivery_id: int) -> dict[str, Any]:
+def get_delivery(request: HttpRequest, delivery_id: Id) -> dict[str, Any]:
     _admin(request)
     d = _get_delivery(delivery_id)
     try:
@@ -279,7 +279,7 @@ def get_delivery(request: HttpRequest, delivery_id: int) -> dict[str, Any]:
     response={200: DeliveryOut, **errors(400, 403, 404, 422)},
     summary="重新投递失败的批次",
 )
-def requeue_delivery(request: HttpRequest, delivery_id: int) -> dict[str, Any]:
+def requeue_delivery(request: HttpRequest, delivery_id: Id) -> dict[str, Any]:
     user = _admin(request)
     d = push.delivery_requeue(actor=user, delivery=_get_delivery(delivery_id), request=request)
     return _delivery_out(d)
