@@ -200,7 +200,7 @@ def seed(rnd: random.Random, workdays: list[date]) -> dict[str, int]:
 
 
 def main() -> None:
-    db_name = connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
     try:
         from tongban.stats import rollup
         from tongban.stats.models import RollupDay, UnitDay, UserDay

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tongban.approvals.models import Case, CaseStatus, ItemVersion, ServiceItem
 from tongban.core import audit
+from tongban.core.models import AuditRecord
 from tongban.documents.models import DocStatus, Document, Recipient
 from tongban.identity.models import User
 from tongban.interaction.models import Letter, LetterStatus, Mailbox, MailboxKind
@@ -343,3 +344,21 @@ def test_appended_logins_keep_the_audit_chain_valid(world: World) -> None:
     result = verify()
     assert result.ok, result.reason
     assert result.checked >= 5
+
+
+def test_demo_hook_is_idempotent_and_fills_the_days(world: World) -> None:
+    from tongban.core.audit import verify
+    from tongban.core.demo import DemoContext
+    from tongban.stats import demo_rollup
+
+    first = demo_rollup.seed(DemoContext(usernames=[]))
+    history = AuditRecord.objects.filter(event=LOGIN_EVENT, new__demo_history=True).count()
+    assert history > 0 and f"写入 {history} 条" in first
+    assert verify().ok
+    start = TODAY - timedelta(days=demo_rollup.DAYS)
+    assert RollupDay.objects.filter(day__gte=start, status=RollupStatus.DONE).count() >= demo_rollup.DAYS - 5
+    assert rollup.pending_days() == [TODAY]
+    assert sum(UnitDay.objects.filter(day__gte=start).values_list("logins", flat=True)) == history + 4
+    second = demo_rollup.seed(DemoContext(usernames=[]))
+    assert "写入 0 条" in second
+    assert AuditRecord.objects.filter(event=LOGIN_EVENT, new__demo_history=True).count() == history
