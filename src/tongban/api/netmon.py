@@ -18,7 +18,7 @@ from tongban.netmon.models import Probe, Site
 router = Router(tags=["网络监测"])
 
 
-class SiteOut(Schema):
+class NetmonSiteOut(Schema):
     id: int
     name: str
     unit_id: int
@@ -40,24 +40,24 @@ class SiteOut(Schema):
     url: str
 
 
-class IcmpOut(Schema):
+class NetmonIcmpOut(Schema):
     available: bool
     mode: str
     ping_group_range: str
 
 
-class OverviewOut(Schema):
+class NetmonOverviewOut(Schema):
     generated_at: datetime
     last_checked_at: datetime | None
     counts: dict[str, int]
     status_labels: dict[str, str]
     status_colors: dict[str, str]
     kind_labels: dict[str, str]
-    icmp: IcmpOut
-    sites: list[SiteOut]
+    icmp: NetmonIcmpOut
+    sites: list[NetmonSiteOut]
 
 
-class ProbeOut(Schema):
+class NetmonProbeOut(Schema):
     id: int
     site_id: int
     kind: str
@@ -83,12 +83,12 @@ class ProbeOut(Schema):
     last_error: str
 
 
-class SiteDetailOut(SiteOut):
+class NetmonSiteDetailOut(NetmonSiteOut):
     note: str
-    probes: list[ProbeOut]
+    probes: list[NetmonProbeOut]
 
 
-class BucketOut(Schema):
+class NetmonBucketOut(Schema):
     start: datetime
     checks: int
     ok: int
@@ -97,7 +97,7 @@ class BucketOut(Schema):
     latency_max: float | None
 
 
-class ResultOut(Schema):
+class NetmonResultOut(Schema):
     at: datetime
     probe_id: int
     ok: bool
@@ -105,14 +105,14 @@ class ResultOut(Schema):
     error: str
 
 
-class HistoryOut(Schema):
+class NetmonHistoryOut(Schema):
     range: str
     hourly: bool
-    buckets: list[BucketOut]
-    results: list[ResultOut]
+    buckets: list[NetmonBucketOut]
+    results: list[NetmonResultOut]
 
 
-class IncidentOut(Schema):
+class NetmonIncidentOut(Schema):
     id: int
     started_at: datetime
     ended_at: datetime | None
@@ -122,7 +122,7 @@ class IncidentOut(Schema):
     cause: str
 
 
-class SiteIn(Schema):
+class NetmonSiteIn(Schema):
     unit_id: int
     name: str = ""
     kind: Literal["hall", "unit", "township"] | None = None
@@ -132,7 +132,7 @@ class SiteIn(Schema):
     sort: int = 0
 
 
-class SitePatch(Schema):
+class NetmonSitePatch(Schema):
     unit_id: int | None = None
     name: str | None = None
     kind: Literal["hall", "unit", "township"] | None = None
@@ -142,7 +142,7 @@ class SitePatch(Schema):
     sort: int | None = None
 
 
-class ProbeIn(Schema):
+class NetmonProbeIn(Schema):
     kind: Literal["icmp", "tcp", "http"]
     name: str = ""
     host: str = ""
@@ -158,7 +158,7 @@ class ProbeIn(Schema):
     enabled: bool = True
 
 
-class ProbePatch(Schema):
+class NetmonProbePatch(Schema):
     kind: Literal["icmp", "tcp", "http"] | None = None
     name: str | None = None
     host: str | None = None
@@ -174,14 +174,14 @@ class ProbePatch(Schema):
     enabled: bool | None = None
 
 
-class ProbeNowOut(Schema):
-    site: SiteOut
+class NetmonProbeNowOut(Schema):
+    site: NetmonSiteOut
     probes: int
     failures: int
     transitions: int
 
 
-class OverviewQuery(Schema):
+class NetmonOverviewQuery(Schema):
     status: Literal["", "up", "degraded", "down", "unknown"] = ""
     kind: Literal["", "hall", "unit", "township"] = ""
 
@@ -212,17 +212,17 @@ def _detail(site: Site) -> dict[str, Any]:
 
 @router.get(
     "sites",
-    response={200: OverviewOut, **errors(403, 404, 422)},
+    response={200: NetmonOverviewOut, **errors(403, 404, 422)},
     url_name="netmon_sites",
     summary="全县站点状态总览",
 )
-def sites(request: HttpRequest, filters: Query[OverviewQuery]) -> dict[str, Any]:
+def sites(request: HttpRequest, filters: Query[NetmonOverviewQuery]) -> dict[str, Any]:
     county = access.require_monitor(caller(request))
     return selectors.overview(county, status=filters.status, kind=filters.kind)
 
 
-@router.post("sites", response={201: SiteDetailOut, **errors(400, 403, 404, 422)}, summary="登记站点")
-def site_create(request: HttpRequest, body: SiteIn) -> Status:
+@router.post("sites", response={201: NetmonSiteDetailOut, **errors(400, 403, 404, 422)}, summary="登记站点")
+def site_create(request: HttpRequest, body: NetmonSiteIn) -> Status:
     user = caller(request)
     county = access.require_manage(user)
     site = services.site_save(actor=user, county=county, data=body.dict(), request=request)
@@ -230,7 +230,9 @@ def site_create(request: HttpRequest, body: SiteIn) -> Status:
 
 
 @router.get(
-    "sites/{site_id}", response={200: SiteDetailOut, **errors(403, 404, 422)}, summary="站点详情及探测项"
+    "sites/{site_id}",
+    response={200: NetmonSiteDetailOut, **errors(403, 404, 422)},
+    summary="站点详情及探测项",
 )
 def site_detail(request: HttpRequest, site_id: int) -> dict[str, Any]:
     county = access.require_monitor(caller(request))
@@ -238,9 +240,11 @@ def site_detail(request: HttpRequest, site_id: int) -> dict[str, Any]:
 
 
 @router.patch(
-    "sites/{site_id}", response={200: SiteDetailOut, **errors(400, 403, 404, 422)}, summary="修改或停用站点"
+    "sites/{site_id}",
+    response={200: NetmonSiteDetailOut, **errors(400, 403, 404, 422)},
+    summary="修改或停用站点",
 )
-def site_update(request: HttpRequest, site_id: int, body: SitePatch) -> dict[str, Any]:
+def site_update(request: HttpRequest, site_id: int, body: NetmonSitePatch) -> dict[str, Any]:
     user = caller(request)
     county = access.require_manage(user)
     site = services.get_site(county, site_id)
@@ -251,7 +255,7 @@ def site_update(request: HttpRequest, site_id: int, body: SitePatch) -> dict[str
 
 @router.get(
     "sites/{site_id}/history",
-    response={200: HistoryOut, **errors(403, 404, 422)},
+    response={200: NetmonHistoryOut, **errors(403, 404, 422)},
     summary="站点时延与可用率历史",
 )
 def site_history(
@@ -263,7 +267,7 @@ def site_history(
 
 @router.get(
     "sites/{site_id}/incidents",
-    response={200: list[IncidentOut], **errors(403, 404, 422)},
+    response={200: list[NetmonIncidentOut], **errors(403, 404, 422)},
     summary="站点中断记录",
 )
 def site_incidents(request: HttpRequest, site_id: int) -> list[dict[str, Any]]:
@@ -284,7 +288,7 @@ def site_incidents(request: HttpRequest, site_id: int) -> list[dict[str, Any]]:
 
 @router.post(
     "sites/{site_id}/probe-now",
-    response={200: ProbeNowOut, **errors(400, 403, 404, 422)},
+    response={200: NetmonProbeNowOut, **errors(400, 403, 404, 422)},
     summary="立即探测该站点",
 )
 def site_probe_now(request: HttpRequest, site_id: int) -> dict[str, Any]:
@@ -303,10 +307,10 @@ def site_probe_now(request: HttpRequest, site_id: int) -> dict[str, Any]:
 
 @router.post(
     "sites/{site_id}/probes",
-    response={201: ProbeOut, **errors(400, 403, 404, 422)},
+    response={201: NetmonProbeOut, **errors(400, 403, 404, 422)},
     summary="为站点添加探测项",
 )
-def probe_create(request: HttpRequest, site_id: int, body: ProbeIn) -> Status:
+def probe_create(request: HttpRequest, site_id: int, body: NetmonProbeIn) -> Status:
     user = caller(request)
     county = access.require_manage(user)
     site = services.get_site(county, site_id)
@@ -314,16 +318,18 @@ def probe_create(request: HttpRequest, site_id: int, body: ProbeIn) -> Status:
     return Status(201, _probe_out(probe))
 
 
-@router.get("probes/{probe_id}", response={200: ProbeOut, **errors(403, 404, 422)}, summary="探测项")
+@router.get("probes/{probe_id}", response={200: NetmonProbeOut, **errors(403, 404, 422)}, summary="探测项")
 def probe_detail(request: HttpRequest, probe_id: int) -> dict[str, Any]:
     county = access.require_monitor(caller(request))
     return _probe_out(services.get_probe(county, probe_id))
 
 
 @router.patch(
-    "probes/{probe_id}", response={200: ProbeOut, **errors(400, 403, 404, 422)}, summary="修改或停用探测项"
+    "probes/{probe_id}",
+    response={200: NetmonProbeOut, **errors(400, 403, 404, 422)},
+    summary="修改或停用探测项",
 )
-def probe_update(request: HttpRequest, probe_id: int, body: ProbePatch) -> dict[str, Any]:
+def probe_update(request: HttpRequest, probe_id: int, body: NetmonProbePatch) -> dict[str, Any]:
     user = caller(request)
     county = access.require_manage(user)
     probe = services.get_probe(county, probe_id)
