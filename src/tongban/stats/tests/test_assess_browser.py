@@ -19,6 +19,8 @@ def test_kaohe_creates_an_indicator_and_sees_the_scorecard(page: Any, live_serve
     scheme = AssessmentScheme.objects.create(name="浏览器测试考核", year=2026, period="month")
     scheme.units.set([w.units["czj"], w.units["jyj"]])
     base = live_server.url
+    page.set_default_timeout(60_000)  # a loaded CI machine: the first page compiles templates
+    page.set_default_navigation_timeout(60_000)
     page.goto(base + "/account/login/")
     page.fill("#id_username", "kaohe")
     page.fill("#id_password", PASSWORD)
@@ -34,7 +36,7 @@ def test_kaohe_creates_an_indicator_and_sees_the_scorecard(page: Any, live_serve
     page.fill("#id_target", "0.8")
     with page.expect_navigation():
         page.click("button[type=submit]:has-text('保存指标')")
-    expect(page.locator("#weight-total")).to_contain_text("100", timeout=15_000)
+    expect(page.locator("#weight-total")).to_contain_text("100", timeout=60_000)
     expect(page.locator("main, body")).to_contain_text("活跃人日 ÷ （在岗人数 × 工作日数）")
     with page.expect_navigation():
         page.click("button:has-text('发布方案')")
@@ -44,6 +46,6 @@ def test_kaohe_creates_an_indicator_and_sees_the_scorecard(page: Any, live_serve
     expect(page.locator("#ranking")).to_contain_text("财政局")
     with page.expect_navigation():
         page.click("#ranking a:has-text('财政局')")
-    expect(page.locator("#card-score")).to_have_text("100.00", timeout=15_000)
-    expect(page.locator("#card-trend canvas")).to_have_count(1, timeout=15_000)
+    expect(page.locator("#card-score")).to_have_text("100.00", timeout=60_000)
+    expect(page.locator("#card-trend canvas")).to_have_count(1, timeout=60_000)
     assert int(page.get_attribute("#card-trend", "data-loaded") or "0") >= 1
