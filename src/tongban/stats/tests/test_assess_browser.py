@@ -37,7 +37,7 @@ def test_kaohe_creates_an_indicator_and_sees_the_scorecard(page: Any, live_serve
     with page.expect_navigation():
         page.click("button[type=submit]:has-text('保存指标')")
     expect(page.locator("#weight-total")).to_contain_text("100", timeout=60_000)
-    expect(page.locator("main, body")).to_contain_text("活跃人日 ÷ （在岗人数 × 工作日数）")
+    expect(page.locator("#main")).to_contain_text("活跃人日 ÷ （在岗人数 × 工作日数）")
     with page.expect_navigation():
         page.click("button:has-text('发布方案')")
     scheme.refresh_from_db()
