@@ -243,6 +243,9 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["county", "status", "-created_at"]),
             models.Index(fields=["unit", "-created_at"]),
+            # the daily usage roll-up (stats) reads one day's drafts and issues
+            models.Index(fields=["created_at"], name="documents_doc_created_idx"),
+            models.Index(fields=["issued_at"], name="documents_doc_issued_idx"),
         ]
 
     def __str__(self) -> str:

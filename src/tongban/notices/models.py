@@ -125,6 +125,7 @@ class NoticeReceipt(models.Model):
         constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notices_receipt_unique")]
         indexes = [
             models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["read_at"], name="notices_receipt_read_idx"),
             models.Index(fields=["notice", "unit"]),
         ]
 

@@ -171,6 +171,10 @@ class WorkItem(models.Model):
             models.Index(fields=["completed_by", "-completed_at"]),
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["status", "due_at"]),
+            # the daily usage roll-up (stats) reads one day's completions, readings and deadlines
+            models.Index(fields=["completed_at"], name="workflow_item_completed_idx"),
+            models.Index(fields=["read_at"], name="workflow_item_read_idx"),
+            models.Index(fields=["due_at"], name="workflow_item_due_idx"),
         ]
 
     def __str__(self) -> str:
