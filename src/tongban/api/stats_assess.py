@@ -103,7 +103,7 @@ class CellOut(Schema):
     score: float | None
 
 
-class RankOut(Schema):
+class ScoreRankOut(Schema):
     unit_id: int
     unit: str
     score: float
@@ -118,7 +118,7 @@ class RankingOut(Schema):
     period: str
     period_label: str
     indicators: list[IndicatorOut]
-    rows: list[RankOut]
+    rows: list[ScoreRankOut]
 
 
 class InputOut(Schema):

@@ -34,7 +34,7 @@ class LightsOut(Schema):
     red: int
 
 
-class LetterOut(Schema):
+class StatsLetterOut(Schema):
     code: str
     label: str
     count: int
@@ -48,7 +48,7 @@ class FiguresOut(Schema):
     docs_today: int
     cases_open: int
     cases_by_light: LightsOut
-    letters_by_status: list[LetterOut]
+    letters_by_status: list[StatsLetterOut]
     meetings_today: int
     feedback_open: int
     active_rate: float | None
@@ -72,7 +72,7 @@ class TrendChartOut(Schema):
     series: list[SeriesOut]
 
 
-class RankOut(Schema):
+class StatsRankOut(Schema):
     unit_id: int
     name: str
     active_rate: float | None
@@ -112,7 +112,7 @@ class EffectOut(Schema):
     by_unit: list[EffectRowOut]
 
 
-class OverviewOut(Schema):
+class StatsOverviewOut(Schema):
     scope: str
     unit_id: int | None
     unit_name: str
@@ -120,10 +120,10 @@ class OverviewOut(Schema):
     has_snapshot: bool
     figures: FiguresOut
     lights: list[LightOut]
-    letters: list[LetterOut]
+    letters: list[StatsLetterOut]
     trend: TrendChartOut
-    top: list[RankOut]
-    bottom: list[RankOut]
+    top: list[StatsRankOut]
+    bottom: list[StatsRankOut]
     effect: EffectOut | None = None
 
 
@@ -322,7 +322,7 @@ def _entry(e: ChangelogEntry) -> dict[str, Any]:
 # --- dashboards -------------------------------------------------------------------------------------------
 @router.get(
     "overview",
-    response={200: OverviewOut, **errors(403, 404, 422)},
+    response={200: StatsOverviewOut, **errors(403, 404, 422)},
     url_name="stats_overview",
     summary="统计总览（大屏数据源）",
 )
