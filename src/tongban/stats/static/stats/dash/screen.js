@@ -8,6 +8,12 @@
     var d = new Date();
     if (clock) clock.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
   }
+  /* the snapshot's time in the wall display's own time zone, like the clock */
+  function hm(iso) {
+    if (!iso) return "—";
+    var t = new Date(iso);
+    return isNaN(t.getTime()) ? "—" : pad(t.getHours()) + ":" + pad(t.getMinutes());
+  }
   tick();
   setInterval(tick, 1000);
   var cfg = document.getElementById("sd-config");
@@ -21,7 +27,7 @@
         if (!d) return;
         window.SD.draw(d);
         var up = document.getElementById("sd-updated");
-        if (up) up.textContent = d.snapshot_at ? d.snapshot_at.slice(11, 16) : "—";
+        if (up) up.textContent = hm(d.snapshot_at);
         window.sdRefreshes += 1;
       })
       .catch(function () { /* keep the last figures */ });
