@@ -3,8 +3,8 @@ from the API without reloading, and a staff member sends feedback from a page th
 
 from __future__ import annotations
 
-from datetime import timedelta
 import os
+from datetime import timedelta
 from typing import Any
 
 import pytest
