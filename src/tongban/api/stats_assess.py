@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from tongban.api.common import caller, errors
+from tongban.api.common import Id, caller, errors
 from tongban.stats import access, cards_assess, metrics, services_assess
 from tongban.stats.models import AssessmentScheme, Indicator
 
@@ -234,21 +234,19 @@ def scheme_create(request: HttpRequest, body: SchemeIn) -> Status:
     return Status(201, _detail(scheme))
 
 
-@router.get(
-    "schemes/{int:scheme_id}", response={200: SchemeDetailOut, **errors(403, 404)}, summary="考核方案"
-)
-def scheme_get(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
+@router.get("schemes/{scheme_id}", response={200: SchemeDetailOut, **errors(403, 404)}, summary="考核方案")
+def scheme_get(request: HttpRequest, scheme_id: Id) -> dict[str, Any]:
     _u, scheme = _managed(request, scheme_id)
     assert scheme is not None
     return _detail(scheme)
 
 
 @router.patch(
-    "schemes/{int:scheme_id}",
+    "schemes/{scheme_id}",
     response={200: SchemeDetailOut, **errors(400, 403, 404, 422)},
     summary="修改考核方案",
 )
-def scheme_patch(request: HttpRequest, scheme_id: int, body: SchemePatch) -> dict[str, Any]:
+def scheme_patch(request: HttpRequest, scheme_id: Id, body: SchemePatch) -> dict[str, Any]:
     """Only a draft; only the given fields change."""
     user, scheme = _managed(request, scheme_id)
     assert scheme is not None
@@ -259,10 +257,8 @@ def scheme_patch(request: HttpRequest, scheme_id: int, body: SchemePatch) -> dic
     return _detail(scheme)
 
 
-@router.delete(
-    "schemes/{int:scheme_id}", response={204: None, **errors(400, 403, 404)}, summary="删除草稿方案"
-)
-def scheme_delete(request: HttpRequest, scheme_id: int) -> Status:
+@router.delete("schemes/{scheme_id}", response={204: None, **errors(400, 403, 404)}, summary="删除草稿方案")
+def scheme_delete(request: HttpRequest, scheme_id: Id) -> Status:
     user, scheme = _managed(request, scheme_id)
     assert scheme is not None
     services_assess.scheme_delete(actor=user, scheme=scheme, request=request)
@@ -270,11 +266,11 @@ def scheme_delete(request: HttpRequest, scheme_id: int) -> Status:
 
 
 @router.post(
-    "schemes/{int:scheme_id}/indicators",
+    "schemes/{scheme_id}/indicators",
     response={201: IndicatorOut, **errors(400, 403, 404, 422)},
     summary="添加考核指标",
 )
-def indicator_add(request: HttpRequest, scheme_id: int, body: IndicatorIn) -> Status:
+def indicator_add(request: HttpRequest, scheme_id: Id, body: IndicatorIn) -> Status:
     """The formula is checked against the metric catalogue (``schemes/metrics``); a bad one is
     refused (400, ``stats.bad_formula``) and nothing is saved."""
     user, scheme = _managed(request, scheme_id)
@@ -284,12 +280,12 @@ def indicator_add(request: HttpRequest, scheme_id: int, body: IndicatorIn) -> St
 
 
 @router.patch(
-    "schemes/{int:scheme_id}/indicators/{int:indicator_id}",
+    "schemes/{scheme_id}/indicators/{indicator_id}",
     response={200: IndicatorOut, **errors(400, 403, 404, 422)},
     summary="修改考核指标",
 )
 def indicator_patch(
-    request: HttpRequest, scheme_id: int, indicator_id: int, body: IndicatorPatch
+    request: HttpRequest, scheme_id: Id, indicator_id: Id, body: IndicatorPatch
 ) -> dict[str, Any]:
     user, scheme = _managed(request, scheme_id)
     assert scheme is not None
@@ -299,11 +295,11 @@ def indicator_patch(
 
 
 @router.delete(
-    "schemes/{int:scheme_id}/indicators/{int:indicator_id}",
+    "schemes/{scheme_id}/indicators/{indicator_id}",
     response={204: None, **errors(400, 403, 404)},
     summary="删除考核指标",
 )
-def indicator_delete(request: HttpRequest, scheme_id: int, indicator_id: int) -> Status:
+def indicator_delete(request: HttpRequest, scheme_id: Id, indicator_id: Id) -> Status:
     user, scheme = _managed(request, scheme_id)
     assert scheme is not None
     services_assess.indicator_delete(
@@ -313,11 +309,11 @@ def indicator_delete(request: HttpRequest, scheme_id: int, indicator_id: int) ->
 
 
 @router.post(
-    "schemes/{int:scheme_id}/publish",
+    "schemes/{scheme_id}/publish",
     response={200: PublishedOut, **errors(400, 403, 404)},
     summary="发布考核方案",
 )
-def scheme_publish(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
+def scheme_publish(request: HttpRequest, scheme_id: Id) -> dict[str, Any]:
     """Weights must total 100; every started period of the scheme's year is computed."""
     user, scheme = _managed(request, scheme_id)
     assert scheme is not None
@@ -326,22 +322,22 @@ def scheme_publish(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "schemes/{int:scheme_id}/retire",
+    "schemes/{scheme_id}/retire",
     response={200: SchemeDetailOut, **errors(400, 403, 404)},
     summary="停用考核方案",
 )
-def scheme_retire(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
+def scheme_retire(request: HttpRequest, scheme_id: Id) -> dict[str, Any]:
     user, scheme = _managed(request, scheme_id)
     assert scheme is not None
     return _detail(services_assess.scheme_retire(actor=user, scheme=scheme, request=request))
 
 
 @router.get(
-    "scorecards/{int:scheme_id}/{period}",
+    "scorecards/{scheme_id}/{period}",
     response={200: RankingOut, **errors(400, 403, 404)},
     summary="考核排名",
 )
-def scorecard_ranking(request: HttpRequest, scheme_id: int, period: str) -> dict[str, Any]:
+def scorecard_ranking(request: HttpRequest, scheme_id: Id, period: str) -> dict[str, Any]:
     """``period``: 2026-11 (month), 2026-Q4 (quarter) or 2026 (year), as the scheme's period. The
     county's viewers get every unit; a unit's leaders their own units (with their county rank)."""
     user = caller(request)
@@ -392,11 +388,11 @@ def _drill(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "scorecards/{int:scheme_id}/{period}/units/{int:unit_id}",
+    "scorecards/{scheme_id}/{period}/units/{unit_id}",
     response={200: UnitCardOut, **errors(400, 403, 404)},
     summary="单位考核评分",
 )
-def scorecard_unit(request: HttpRequest, scheme_id: int, period: str, unit_id: int) -> dict[str, Any]:
+def scorecard_unit(request: HttpRequest, scheme_id: Id, period: str, unit_id: Id) -> dict[str, Any]:
     """Indicators with their formula, underlying numbers and score; the trend over the last 6
     periods; offices; people only for the unit's own leaders (``people`` is null otherwise)."""
     user = caller(request)
