@@ -27,7 +27,8 @@ from tongban.interaction.models import (
     Mailbox,
     Rating,
 )
-from tongban.orgs.models import BusinessRole, County, RoleGrant, Unit
+from tongban.orgs.models import BusinessRole, County, Unit
+from tongban.orgs.selectors import role_triples
 
 OPEN = (LetterStatus.RECEIVED, LetterStatus.ROUTED, LetterStatus.REVIEW)
 VALID = (
@@ -71,16 +72,10 @@ def _grants(user: Any) -> list[tuple[int, int, str]]:
     """(county, unit, role) of the user's mailbox roles, read once per request object."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cached = getattr(user, "_tb_letter_grants", None)
-    if cached is None:
-        cached = list(
-            RoleGrant.objects.filter(
-                user=user,
-                role__in=(BusinessRole.MAILBOX_OFFICE, BusinessRole.LETTER_HANDLER),
-                unit__is_active=True,
-            ).values_list("county_id", "unit_id", "role")
-        )
-        user._tb_letter_grants = cached
+    # the request's one read of the user's grants (orgs.selectors.role_triples), shared with the
+    # other domains' navigation entries
+    mailbox_roles = (BusinessRole.MAILBOX_OFFICE, BusinessRole.LETTER_HANDLER)
+    cached = sorted((c, u, r) for r, u, c in role_triples(user) if r in mailbox_roles)
     return list(cached)
 
 

@@ -70,18 +70,25 @@ def user_has_role(user: Any, role: str, unit: Unit | None = None) -> bool:
     return qs.exists()
 
 
-def role_pairs(user: Any) -> frozenset[tuple[str, int]]:
-    """(role, unit id) of the user's grants in active units, read once per request: memoised on the
-    user object, so navigation entries of several domains share one query."""
+def role_triples(user: Any) -> frozenset[tuple[str, int, int]]:
+    """(role, unit id, county id) of the user's grants in active units, read once per request:
+    memoised on the user object, so the navigation entries of several domains share one query."""
     if user is None or not getattr(user, "pk", None) or not getattr(user, "is_active", False):
         return frozenset()
-    cached = getattr(user, "_orgs_role_pairs", None)
+    cached = getattr(user, "_orgs_role_triples", None)
     if cached is None:
         cached = frozenset(
-            RoleGrant.objects.filter(user=user, unit__is_active=True).values_list("role", "unit_id")
+            RoleGrant.objects.filter(user=user, unit__is_active=True).values_list(
+                "role", "unit_id", "county_id"
+            )
         )
-        user._orgs_role_pairs = cached
+        user._orgs_role_triples = cached
     return cached
+
+
+def role_pairs(user: Any) -> frozenset[tuple[str, int]]:
+    """(role, unit id) of the user's grants in active units (one query per request, shared)."""
+    return frozenset((r, u) for r, u, _c in role_triples(user))
 
 
 def roles_of(user: Any) -> QuerySet[RoleGrant]:

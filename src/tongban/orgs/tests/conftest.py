@@ -12,9 +12,9 @@ from tongban.orgs.services import seed_apply
 
 @pytest.fixture
 def county(db: Any) -> County:
-    """A scaled-down demo county: all 134 units and their offices, 168 staff (enough that the units
+    """A scaled-down demo county: all 134 units and their offices, 171 staff (enough that the units
     the tests use — 财政局, 人社局 … — have their head, office head and clerk), the demo accounts."""
-    seed_apply(plan=demo.build_plan(staff=168))
+    seed_apply(plan=demo.build_plan(staff=171))
     return County.objects.get(code=demo.COUNTY_CODE)
 
 
