@@ -35,7 +35,9 @@ def test_seed_twice_scaled_down_creates_nothing_the_second_time():
     demo_logins = [a[1] for a in demo.DEMO_ACCOUNTS]
     rooms = User.objects.filter(terminal_venues__isnull=False).exclude(username__in=demo_logins).distinct()
     # The data-exchange demo adds one integration account (the provincial platform's, not a person).
-    systems = User.objects.filter(integration_tokens__isnull=False).exclude(username__in=demo_logins).distinct()
+    systems = (
+        User.objects.filter(integration_tokens__isnull=False).exclude(username__in=demo_logins).distinct()
+    )
     assert first["users"] - rooms.count() - systems.count() == 200
     assert (first["bodies"], first["units"], first["townships"]) == (4, 120, 10)
     assert "sysadmin" in out.getvalue() and "Tongban@2026" in out.getvalue()
