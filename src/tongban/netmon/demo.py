@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongban.core.demo import DemoContext
 from tongban.netmon import checks
@@ -108,4 +109,10 @@ def seed(ctx: DemoContext) -> str:
             site, ProbeKind.TCP, host=f"10.10.{w}.1", port=443, name="单位出口", enabled=False
         )
     total = Site.objects.filter(county=county).count()
-    return f"netmon: {total} sites ({new_sites} new, {new_probes} new probes; lab addresses disabled)"
+    return _(
+        "网络监测：%(total)d 个站点（本次新增站点 %(sites)d 个、探测 %(probes)d 项；规划中的内网地址未启用）"
+    ) % {
+        "total": total,
+        "sites": new_sites,
+        "probes": new_probes,
+    }

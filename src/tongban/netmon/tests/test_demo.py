@@ -18,7 +18,7 @@ def test_demo_registers_every_unit_and_is_idempotent() -> None:
     w = build_world()
     ctx = DemoContext(usernames=[])
     line = demo.seed(ctx)
-    assert line.startswith("netmon: 5 sites")
+    assert line.startswith("网络监测：5 个站点")
     assert Site.objects.count() == len(w.units)
     hall = Site.objects.get(kind=SiteKind.HALL)
     assert hall.unit == w.units["zf"]
@@ -33,7 +33,7 @@ def test_demo_registers_every_unit_and_is_idempotent() -> None:
     assert lab.count() == 4 and not lab.filter(enabled=True).exists()
     assert set(lab.filter(kind="icmp").values_list("host", flat=True)) == {"10.20.1.1", "10.20.2.1"}
     counts = (Site.objects.count(), Probe.objects.count())
-    assert demo.seed(ctx).startswith("netmon: 5 sites (0 new, 0 new probes")
+    assert demo.seed(ctx).startswith("网络监测：5 个站点（本次新增站点 0 个、探测 0 项")
     assert (Site.objects.count(), Probe.objects.count()) == counts
     # the scheduled run only touches loopback and tells nobody anything at demo start
     report = services.run_due()
