@@ -563,19 +563,8 @@ def api_token_revoke(*, actor: User | None, token: ApiToken, request: HttpReques
 
 def api_token_authenticate(raw: str) -> User | None:
     """The active user a live token belongs to, or None. ``last_used_at`` moves at most once a minute."""
-    if not raw.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    token = api_token_lookup(raw)
+    return token.user if token is not None else None
 
 
 # --- scoped integration tokens (data exchange) -----------------------------------------------
